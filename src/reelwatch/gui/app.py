@@ -1,0 +1,264 @@
+"""Start-up and lifetime of the window: one qasync loop, one instance, a clean exit.
+
+Order matters: application names before anything reads a path or a setting;
+PySide6 before qasync; the single-instance check before any window; and at the
+end, polls cancelled, clients closed, the store flushed and the media player
+deleted before the QApplication goes away.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from reelwatch.engine.poller import PollSettings
+from reelwatch.engine.secrets import KeyStore
+from reelwatch.engine.session import Session, SessionConfig
+from reelwatch.engine.store import StoreError, TaskStore
+from reelwatch.gui.icons import app_icon
+from reelwatch.gui.main_window import MainWindow
+from reelwatch.gui.signals import SignalWatcher
+from reelwatch.gui.single_instance import SingleInstance
+from reelwatch.paths import DESKTOP_FILE, database_path, init_application_names
+from reelwatch.settings import AUTO_DOWNLOAD, Settings
+
+log = logging.getLogger(__name__)
+
+DEMO_INTERVAL = 2.0
+"""The demo's jobs finish within a minute: check them often enough to watch them move."""
+
+
+class Controller(QObject):
+    """Owns the session behind the window and swaps it for the demo's and back."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        keys: KeyStore,
+        base_url: str,
+        poll: PollSettings,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.keys = keys
+        self.base_url = base_url
+        self.poll = poll
+        self.window: MainWindow | None = None
+        self.session: Session | None = None
+        self.demo_service = None
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._switching = False
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def open_session(self, demo: bool) -> tuple[Session, str, str | None]:
+        """A started session: the user's (stored) or the demo's (in memory, its own files)."""
+        notice = None
+        if demo:
+            from reelwatch.engine.demo import DEMO_TASK_IDS, DemoService
+
+            self.demo_service = await DemoService.start()
+            base_url = self.demo_service.base_url
+            config = SessionConfig(
+                poll=PollSettings(interval=DEMO_INTERVAL, max_rate=0),
+                download_dir=self.settings.download_dir(demo=True),
+            )
+            session = Session(self.keys, config, store=None)
+            session.start()
+            session.add(DEMO_TASK_IDS, base_url)
+            return session, base_url, None
+        store: TaskStore | None
+        try:
+            store = TaskStore(database_path())
+        except StoreError as exc:
+            store = None
+            notice = self.tr("{error} Tasks added now will not be kept.").format(error=exc)
+        if store is not None and store.recovered_from is not None:
+            notice = self.tr(
+                "The task list was damaged and could not be read. It was set aside as {path} "
+                "and a new, empty list was started."
+            ).format(path=store.recovered_from)
+        config = SessionConfig(
+            poll=self.poll,
+            download_dir=self.settings.download_dir(),
+            auto_download=bool(self.settings.get(AUTO_DOWNLOAD)),
+        )
+        session = Session(self.keys, config, store=store)
+        session.start()
+        return session, self.base_url, notice
+
+    def attach(self, window: MainWindow, session: Session) -> None:
+        self.window = window
+        self.session = session
+        window.close_requested.connect(self._on_close)
+        window.demo_requested.connect(lambda demo: self._spawn(self.switch(demo)))
+        window.settings_applied.connect(self._on_settings)
+
+    def _spawn(self, coro) -> None:  # type: ignore[no-untyped-def]
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def switch(self, demo: bool) -> None:
+        """Enter or leave the demo: close one session, open the other, show it."""
+        if self._switching or self.window is None or self.window.demo == demo:
+            return
+        self._switching = True
+        try:
+            await self._close_session()
+            session, base_url, notice = await self.open_session(demo)
+            self.session = session
+            self.window.set_session(session, base_url, demo=demo)
+            if notice:
+                self.window.show_notice(notice)
+        finally:
+            self._switching = False
+
+    def on_message(self, args: dict) -> None:
+        """Ids handed over by a second `reelwatch TEXT...`: track them here."""
+        window = self.window
+        if window is None:
+            return
+        window.bring_to_front()
+        text = args.get("text")
+        if not isinstance(text, str) or not text.strip():
+            return
+        base_url = args.get("base_url") if isinstance(args.get("base_url"), str) else None
+        if window.demo:
+            self._spawn(self._leave_demo_and_add(text, base_url))
+        else:
+            window.add_text(text, base_url, source=self.tr("the command line"))
+
+    async def _leave_demo_and_add(self, text: str, base_url: str | None) -> None:
+        await self.switch(False)
+        if self.window is not None:
+            self.window.add_text(text, base_url, source=self.tr("the command line"))
+
+    def _on_settings(self) -> None:
+        if self.session is not None and self.window is not None and not self.window.demo:
+            self.base_url = self.settings.base_url()
+            self.window.base_url = self.base_url
+            self.session.downloader.folder = self.settings.download_dir()
+            self.session.downloader.auto = bool(self.settings.get(AUTO_DOWNLOAD))
+            self.session.poller.settings = PollSettings(
+                interval=self.settings.interval(), max_rate=self.settings.max_rate()
+            )
+
+    def _on_close(self) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def request_quit(self, _signal: int = 0) -> None:
+        """From a signal or the tray: close the window, which starts the shutdown."""
+        if self.window is not None and self.window.isVisible():
+            QTimer.singleShot(0, self.window.close)
+        else:
+            self._on_close()
+
+    async def _close_session(self) -> None:
+        if self.session is not None:
+            await self.session.aclose()
+            self.session = None
+        if self.demo_service is not None:
+            await self.demo_service.stop()
+            self.demo_service = None
+
+    async def shutdown(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._close_session()
+
+
+def _wants_demo(args: argparse.Namespace, text: str, keys: KeyStore, base_url: str) -> bool:
+    """The demo when asked, or on a first start with no key, no ids and no tracked task."""
+    if args.demo:
+        return True
+    if text.strip() or keys.lookup(base_url).key:
+        return False
+    path = database_path()
+    if not path.exists():
+        return True
+    try:
+        store = TaskStore(path)
+    except StoreError:
+        return False
+    try:
+        return not store.load()
+    finally:
+        store.close()
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """`reelwatch [TEXT...]`: open the window (or hand the ids to the open one)."""
+    from reelwatch.cli import UsageError, read_text, resolve_base_url
+
+    init_application_names()
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "reelwatch"])
+    assert isinstance(app, QApplication)
+    app.setDesktopFileName(DESKTOP_FILE)
+    app.setWindowIcon(app_icon())
+    app.setQuitOnLastWindowClosed(False)
+
+    settings = Settings()
+    try:
+        base_url = resolve_base_url(args.base_url)
+    except UsageError as exc:
+        print(f"reelwatch: {exc}", file=sys.stderr)
+        return 2
+    text = read_text(args.text, sys.stdin) if args.text else ""
+
+    single = SingleInstance(suffix=os.environ.get("REELWATCH_INSTANCE", ""))
+    payload = {"text": text, "base_url": base_url if args.base_url else None}
+    if single.forward(payload):
+        print("Reelwatch is already open; the ids were handed to it.")
+        return 0
+    if not single.listen():
+        log.warning("Could not listen for other instances; a second start will open a window")
+
+    keys = KeyStore()
+    poll = PollSettings(
+        interval=args.interval or settings.interval(),
+        max_rate=args.max_rate if args.max_rate is not None else settings.max_rate(),
+    )
+    demo = _wants_demo(args, text, keys, base_url)
+    window: MainWindow | None = None
+
+    async def main() -> None:
+        nonlocal window
+        controller = Controller(settings, keys, base_url, poll)
+        watcher = SignalWatcher(controller.request_quit)
+        app.aboutToQuit.connect(controller.request_quit)
+        single.message_received.connect(controller.on_message)
+        try:
+            session, service, notice = await controller.open_session(demo)
+            window = MainWindow(session, settings, keys, service, demo=demo)
+            controller.attach(window, session)
+            window.show()
+            if notice:
+                window.show_notice(notice)
+            if text.strip():
+                window.add_text(text, source="the command line")
+            await controller.closed
+        finally:
+            await controller.shutdown()
+            watcher.close()
+            single.close()
+
+    import qasync  # after PySide6, so qasync binds to it
+
+    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+        runner.run(main())
+    if window is not None:
+        window.preview.shutdown()
+        window.deleteLater()
+        window = None
+    app.processEvents()
+    return 0
+

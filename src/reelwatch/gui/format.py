@@ -1,0 +1,171 @@
+"""Words and numbers for the window: durations, ages, countdowns, short ids.
+
+Kept apart from the widgets so the model, the preview details and the tray all
+say the same thing the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication
+
+from reelwatch.api.snapshot import TaskState
+from reelwatch.engine.tracker import DownloadState, TaskRecord
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Format", text)
+
+
+def short_id(task_id: str, limit: int = 22) -> str:
+    """`sora-2:task_01k6x15v…zhm60`: the start and the end are what people compare."""
+    if len(task_id) <= limit:
+        return task_id
+    head = limit - 7
+    return f"{task_id[:head]}…{task_id[-6:]}"
+
+
+def duration(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return tr("{s} s").format(s=seconds)
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return tr("{m} min {s:02d} s").format(m=minutes, s=secs)
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return tr("{h} h {m:02d} min").format(h=hours, m=minutes)
+    return tr("{d} days").format(d=hours // 24)
+
+
+def ago(epoch: float | None, now: float | None = None) -> str:
+    if epoch is None:
+        return ""
+    delta = (now or time.time()) - epoch
+    if delta < 5:
+        return tr("just now")
+    return tr("{d} ago").format(d=duration(delta))
+
+
+def timestamp(epoch: float | None) -> str:
+    if epoch is None:
+        return ""
+    return datetime.fromtimestamp(epoch).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def state_label(state: TaskState | None) -> str:
+    labels = {
+        None: tr("Waiting"),
+        TaskState.QUEUED: tr("Queued"),
+        TaskState.RUNNING: tr("Running"),
+        TaskState.COMPLETED: tr("Completed"),
+        TaskState.FAILED: tr("Failed"),
+        TaskState.UNKNOWN: tr("Unknown"),
+    }
+    return labels[state]
+
+
+def elapsed_seconds(record: TaskRecord, now: float | None = None) -> float:
+    """From the job's creation (or when it was added) to its completion, or until now."""
+    snapshot = record.snapshot
+    start = (snapshot.created_at if snapshot else None) or record.added_at
+    end = snapshot.completed_at if snapshot else None
+    if end is None and record.terminal:
+        end = record.last_polled_at or (snapshot.updated_at if snapshot else None)
+    return max(0.0, (end or now or time.time()) - start)
+
+
+def queue_text(record: TaskRecord) -> str:
+    snapshot = record.snapshot
+    if snapshot is None or snapshot.state.terminal:
+        return ""
+    if snapshot.queue_position is not None:
+        return tr("#{n} in queue").format(n=snapshot.queue_position)
+    if snapshot.queue_wait:
+        return tr("wait {w}").format(w=snapshot.queue_wait)
+    return ""
+
+
+def expiry_text(expires_at: float | None, now: float | None = None) -> str:
+    if expires_at is None:
+        return ""
+    left = expires_at - (now or time.time())
+    if left <= 0:
+        return tr("link expired")
+    return tr("link expires in {d}").format(d=duration(left))
+
+
+def result_text(record: TaskRecord, now: float | None = None) -> str:
+    """The last column: what the user can do with this task now."""
+    snapshot = record.snapshot
+    if record.download is DownloadState.ACTIVE:
+        if record.download_progress is not None:
+            return tr("Downloading {p:.0f}%").format(p=record.download_progress * 100)
+        return tr("Downloading…")
+    if snapshot is not None and snapshot.state is TaskState.FAILED:
+        return tr("Failed: {reason}").format(reason=snapshot.error or snapshot.raw_status)
+    if record.query_error:
+        return tr("Check failed: {reason}").format(reason=record.query_error)
+    if snapshot is None or snapshot.state is not TaskState.COMPLETED:
+        return ""
+    if record.download is DownloadState.DONE and record.file:
+        return tr("Saved")
+    if record.download is DownloadState.FAILED:
+        return tr("Not saved: {reason}").format(reason=record.download_error or "")
+    expiry = expiry_text(snapshot.expires_at, now)
+    if snapshot.video_url:
+        return tr("Ready · {expiry}").format(expiry=expiry) if expiry else tr("Ready")
+    return tr("Ready (download from the service)")
+
+
+def detail_rows(record: TaskRecord, now: float | None = None) -> list[tuple[str, str]]:
+    """Label/value pairs for the details pane of a task; empty values are left out."""
+    snapshot = record.snapshot
+    rows: list[tuple[str, str]] = [
+        (tr("Task"), record.task_id),
+        (tr("Service"), record.base_url),
+        (
+            tr("State"),
+            state_label(record.state) + (f" ({snapshot.raw_status})" if snapshot else ""),
+        ),
+    ]
+    if snapshot is not None:
+        if snapshot.progress is not None:
+            rows.append((tr("Progress"), f"{snapshot.progress:.1f}%"))
+        rows += [
+            (tr("Model"), snapshot.model or ""),
+            (tr("Prompt"), snapshot.prompt or ""),
+            (tr("Size"), snapshot.size or ""),
+            (
+                tr("Duration"),
+                tr("{s} s").format(s=snapshot.seconds)
+                if snapshot.seconds
+                else (tr("{n} frames").format(n=snapshot.frames) if snapshot.frames else ""),
+            ),
+            (tr("Queue"), queue_text(record)),
+            (tr("Created"), timestamp(snapshot.created_at)),
+            (tr("Completed"), timestamp(snapshot.completed_at)),
+            (tr("Link expires"), expiry_text(snapshot.expires_at, now)),
+            (tr("Error"), snapshot.error or ""),
+            (tr("Video link"), snapshot.video_url or ""),
+        ]
+    rows += [
+        (tr("Added"), timestamp(record.added_at)),
+        (tr("Elapsed"), duration(elapsed_seconds(record, now))),
+        (tr("Last checked"), ago(record.last_polled_at, now)),
+        (
+            tr("Next check"),
+            tr("in {d}").format(d=duration(record.next_poll_in))
+            if record.next_poll_in is not None and not record.terminal
+            else "",
+        ),
+        (tr("Last check failed"), record.query_error or ""),
+        (
+            tr("Download"),
+            result_text(record, now) if record.download is not DownloadState.NONE else "",
+        ),
+        (tr("File"), record.file or ""),
+    ]
+    return [(label, value) for label, value in rows if value]
