@@ -278,6 +278,7 @@ def test_a_failed_save_keeps_the_key_for_the_session_and_says_so(
     assert status(dialog) == "Kept in memory for this session only (not saved)"
     assert key_edit(dialog).text() == ""
     assert ok.text() == "Close"
+    assert not child(dialog, QSpinBox, "interval").isEnabled()  # applied: nothing more to edit
     assert keys.lookup(DEFAULT).source == "session"
     assert SECRET not in file_text(ini)
     with qtbot.assertNotEmitted(dialog.key_changed):

@@ -30,7 +30,6 @@ from reelwatch.engine.tracker import Changed, DownloadState, TaskRecord, Tracker
 
 log = logging.getLogger(__name__)
 
-CHUNK = 1024 * 1024
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _ACCEPT_VIDEO = "video/mp4,video/*;q=0.9,application/octet-stream;q=0.8,*/*;q=0.5"
 _PROGRESS_EVERY = 0.25
@@ -201,7 +200,10 @@ class Downloader:
     ) -> None:
         part = path.with_name(path.name + ".part")
         offset = part.stat().st_size if part.exists() else 0
-        headers = {"Range": f"bytes={offset}-"} if offset else None
+        # Identity encoding: the bytes on the wire are the file, so sizes and ranges agree.
+        headers = {"Accept-Encoding": "identity"}
+        if offset:
+            headers["Range"] = f"bytes={offset}-"
         async with client.stream(url, accept=_ACCEPT_VIDEO, headers=headers) as response:
             content_type = response.headers.get("content-type", "").lower()
             if "json" in content_type:
@@ -262,7 +264,7 @@ class Downloader:
         last_report = 0.0
         try:
             with handle:
-                async for chunk in response.aiter_bytes(CHUNK):
+                async for chunk in response.aiter_raw():  # as it arrives: a drop keeps it
                     handle.write(chunk)
                     written += len(chunk)
                     now = time.monotonic()

@@ -16,10 +16,19 @@ Large pastes must never freeze the window, so:
 
 from __future__ import annotations
 
+import math
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from PySide6.QtCore import QLocale, QMimeData, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QPalette, QShortcut, QTextOption
+from PySide6.QtCore import QLocale, QMimeData, QSize, QSizeF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QKeySequence,
+    QPalette,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -41,6 +50,8 @@ from reelwatch.api.urls import normalize_base_url
 DEBOUNCE_MS = 150
 #: At most this many ignored lines are listed; the rest are counted.
 MAX_IGNORED_SHOWN = 50
+#: The ignored-lines box grows up to this many lines, then scrolls.
+_IGNORED_ROWS = 5
 #: Texts up to this size are scanned on the GUI thread (a few ms); larger ones on a worker.
 _SYNC_SCAN_CHARS = 100_000
 _POLL_MS = 20
@@ -58,6 +69,31 @@ def _error_color(widget: QWidget) -> QColor:
     """A red that stays readable on light and dark palettes."""
     dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
     return QColor("#f2b8b5") if dark else QColor("#b3261e")
+
+
+class _WrappedLabel(QLabel):
+    """A word-wrapped plain-text label whose size hint follows the width it really has.
+
+    QFormLayout sizes rows from `sizeHint()`, and QLabel's hint for wrapped text assumes a
+    narrow width (a one-line sentence is reported three lines tall), which leaves gaps in the
+    form; answering for the actual width fixes that.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        height = self.heightForWidth(self.width()) if self.width() > 0 else -1
+        return QSize(hint.width(), height) if height > 0 else hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()
 
 
 class _PasteEdit(QPlainTextEdit):
@@ -93,6 +129,7 @@ class AddTasksDialog(QDialog):
         self._extraction = Extraction()
         self._scan_error: str | None = None
         self._scanning = False
+        self._ignored_expanded = True
         self._base_url: str | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._future: Future[Extraction | InputTooLargeError] | None = None
@@ -138,23 +175,20 @@ class AddTasksDialog(QDialog):
         self._edit.textChanged.connect(self._text_changed)
         self._edit.paste_refused.connect(self._paste_refused)
 
-        self._summary = QLabel(self)
+        self._summary = _WrappedLabel(self)
         self._summary.setObjectName("summary")
-        self._summary.setTextFormat(Qt.TextFormat.PlainText)
-        self._summary.setWordWrap(True)
         self._summary.setAccessibleName(self.tr("Scan result"))
         font = self._summary.font()
         font.setBold(True)
         self._summary.setFont(font)
 
+        # A flat disclosure arrow, not a checkable button: "checked" would paint it pressed.
         self._ignored_toggle = QToolButton(self)
         self._ignored_toggle.setObjectName("ignoredToggle")
-        self._ignored_toggle.setCheckable(True)
-        self._ignored_toggle.setChecked(True)
         self._ignored_toggle.setAutoRaise(True)
         self._ignored_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self._ignored_toggle.setToolTip(self.tr("Show or hide the lines in which no id was found"))
-        self._ignored_toggle.toggled.connect(self._update_ignored_visibility)
+        self._ignored_toggle.clicked.connect(self._toggle_ignored)
 
         self._ignored = QPlainTextEdit(self)
         self._ignored.setObjectName("ignored")
@@ -163,14 +197,14 @@ class AddTasksDialog(QDialog):
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self._ignored.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # Wrapped (each line is at most ~100 characters, see ids._preview) and as tall as its
+        # content up to _IGNORED_ROWS lines, so one ignored line does not get a five-line box.
+        self._ignored.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self._ignored.document().documentLayout().documentSizeChanged.connect(
+            self._fit_ignored_height
+        )
         self._ignored.setAccessibleName(self.tr("Ignored lines"))
         self._ignored.setTabChangesFocus(True)
-        lines = 5
-        self._ignored.setFixedHeight(
-            self._ignored.fontMetrics().lineSpacing() * lines
-            + 2 * (self._ignored.frameWidth() + int(self._ignored.document().documentMargin()))
-        )
 
         self._service = QComboBox(self)
         self._service.setObjectName("service")
@@ -191,15 +225,14 @@ class AddTasksDialog(QDialog):
         self._service.setCurrentText(current)
         self._service.editTextChanged.connect(self._validate_url)
 
-        self._url_note = QLabel(self)
+        self._url_note = _WrappedLabel(self)
         self._url_note.setObjectName("urlNote")
-        self._url_note.setTextFormat(Qt.TextFormat.PlainText)
-        self._url_note.setWordWrap(True)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.tr("&Service:"), self._service)
         form.addRow("", self._url_note)
+        self._form = form
 
         self._buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -251,6 +284,22 @@ class AddTasksDialog(QDialog):
     def done(self, result: int) -> None:
         self._stop_worker()
         super().done(result)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_height()
+
+    def _fit_height_later(self) -> None:
+        if self.isVisible():
+            QTimer.singleShot(0, self, self._fit_height)
+
+    def _fit_height(self) -> None:
+        """Grow until wrapped labels fit: Qt sizes top-level windows ignoring height-for-width."""
+        layout = self.layout()
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     # -- scanning ---------------------------------------------------------------------------
 
@@ -352,6 +401,7 @@ class AddTasksDialog(QDialog):
         palette.setColor(QPalette.ColorRole.WindowText, color)
         self._summary.setPalette(palette)
         self._summary.setText(text)
+        self._fit_height_later()
 
         ignored = [] if self._scanning or self._scan_error else self._extraction.ignored
         if ignored:
@@ -379,9 +429,7 @@ class AddTasksDialog(QDialog):
     def _ignored_listing(self, ignored: list[tuple[int, str]]) -> str:
         locale = QLocale()
         lines = [
-            self.tr("Ignored line {number}: {text}").format(
-                number=locale.toString(number), text=text
-            )
+            self.tr("Ignored line {number}: {text}").format(number=number, text=text)
             for number, text in ignored[:MAX_IGNORED_SHOWN]
         ]
         rest = len(ignored) - MAX_IGNORED_SHOWN
@@ -389,9 +437,22 @@ class AddTasksDialog(QDialog):
             lines.append(self.tr("…and {count} more").format(count=locale.toString(rest)))
         return "\n".join(lines)
 
+    def _fit_ignored_height(self, size: QSizeF) -> None:
+        """`size` is in lines for a plain-text document (wrapped lines counted)."""
+        rows = min(max(math.ceil(size.height()), 1), _IGNORED_ROWS)
+        margin = self._ignored.document().documentMargin()
+        self._ignored.setFixedHeight(
+            self._ignored.fontMetrics().lineSpacing() * rows
+            + 2 * (self._ignored.frameWidth() + math.ceil(margin))
+        )
+
+    def _toggle_ignored(self) -> None:
+        self._ignored_expanded = not self._ignored_expanded
+        self._update_ignored_visibility()
+
     def _update_ignored_visibility(self) -> None:
         shown = not self._ignored_toggle.isHidden()
-        expanded = self._ignored_toggle.isChecked()
+        expanded = self._ignored_expanded
         self._ignored_toggle.setArrowType(
             Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow
         )
@@ -417,8 +478,9 @@ class AddTasksDialog(QDialog):
                 self.palette().color(QPalette.ColorRole.PlaceholderText),
             )
         self._url_note.setPalette(palette)
-        self._url_note.setVisible(bool(self._url_note.text()))
+        self._form.setRowVisible(self._url_note, bool(self._url_note.text()))
         self._update_ok()
+        self._fit_height_later()
 
     def _update_ok(self) -> None:
         self._ok.setEnabled(

@@ -14,7 +14,18 @@ open to say so, with OK turned into Close.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -89,6 +100,45 @@ def _eye_icon(color: QColor, crossed: bool) -> QIcon:
     return icon
 
 
+class _WrappedLabel(QLabel):
+    """A word-wrapped plain-text label whose size hint follows the width it really has.
+
+    QFormLayout sizes rows from `sizeHint()`, and QLabel's hint for wrapped text assumes a
+    narrow width (a one-line sentence is reported three lines tall), which leaves gaps in the
+    form; answering for the actual width fixes that.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        height = self.heightForWidth(self.width()) if self.width() > 0 else -1
+        return QSize(hint.width(), height) if height > 0 else hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()
+
+
+class _WarningBox(QFrame):
+    """A framed icon + wrapped text; its size hint follows its width, like `_WrappedLabel`."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        height = self.heightForWidth(self.width()) if self.width() > 0 else -1
+        return QSize(hint.width(), height) if height > 0 else hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()
+
+
 class SettingsDialog(QDialog):
     """Edit the settings and the service's API key; applied on OK."""
 
@@ -109,7 +159,7 @@ class SettingsDialog(QDialog):
         self._applied = False
 
         self.setWindowTitle(self.tr("Settings"))
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(600)
 
         self._key_refresh = QTimer(self, singleShot=True, interval=_KEY_REFRESH_MS)
         self._key_refresh.timeout.connect(self._refresh_key_section)
@@ -150,10 +200,8 @@ class SettingsDialog(QDialog):
         return form
 
     def _note(self, name: str) -> QLabel:
-        label = QLabel(self)
+        label = _WrappedLabel(self)
         label.setObjectName(name)
-        label.setTextFormat(Qt.TextFormat.PlainText)
-        label.setWordWrap(True)
         label.setTextInteractionFlags(_PLAIN_SELECTABLE)
         return label
 
@@ -182,6 +230,7 @@ class SettingsDialog(QDialog):
         self._url_note = self._note("urlNote")
         form.addRow(self.tr("Service &URL:"), self._service)
         form.addRow("", self._url_note)
+        self._service_form = form
         layout.addWidget(group)
         return form
 
@@ -225,7 +274,7 @@ class SettingsDialog(QDialog):
         self._key_status = self._note("keyStatus")
         form.addRow("", self._key_status)
 
-        self._warning = QFrame(group)
+        self._warning = _WarningBox(group)
         self._warning.setObjectName("keyWarning")
         self._warning.setFrameShape(QFrame.Shape.StyledPanel)
         warning_layout = QHBoxLayout(self._warning)
@@ -245,6 +294,7 @@ class SettingsDialog(QDialog):
         warning_layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         warning_layout.addWidget(self._warning_text, 1)
         form.addRow("", self._warning)
+        self._key_form = form
         layout.addWidget(group)
         return form
 
@@ -289,14 +339,14 @@ class SettingsDialog(QDialog):
         self._folder.setAccessibleName(self.tr("Download folder"))
         self._folder.setToolTip(self.tr("Where finished videos are saved; empty = the default"))
         self._folder.setMinimumWidth(240)
-        choose = QPushButton(self.tr("C&hoose…"), group)
-        choose.setObjectName("chooseFolder")
-        choose.setToolTip(self.tr("Pick the download folder"))
-        choose.clicked.connect(self._choose_folder)
+        self._choose = QPushButton(self.tr("C&hoose…"), group)
+        self._choose.setObjectName("chooseFolder")
+        self._choose.setToolTip(self.tr("Pick the download folder"))
+        self._choose.clicked.connect(self._choose_folder)
         row = QHBoxLayout()
         row.setSpacing(6)
         row.addWidget(self._folder, 1)
-        row.addWidget(choose)
+        row.addWidget(self._choose)
         form.addRow(self.tr("F&older:"), row)
         label = form.labelForField(row)
         if isinstance(label, QLabel):
@@ -359,8 +409,22 @@ class SettingsDialog(QDialog):
         if can_close:
             super().accept()
             return
-        # The user must read what happened to the key; everything else is already applied.
+        # The user must read what happened to the key. Everything is already applied, so the
+        # inputs are locked (later edits would be lost) and OK becomes Close.
         self._applied = True
+        self._key_refresh.stop()
+        for widget in (
+            self._service,
+            self._key,
+            self._forget,
+            self._interval,
+            self._max_rate,
+            self._folder,
+            self._choose,
+            self._auto_download,
+            self._notify,
+        ):
+            widget.setEnabled(False)
         self._ok.setText(self.tr("Close"))
         self._cancel.hide()
         self._ok.setFocus()
@@ -460,7 +524,8 @@ class SettingsDialog(QDialog):
                 self.palette().color(QPalette.ColorRole.PlaceholderText),
             )
         self._url_note.setPalette(palette)
-        self._url_note.setVisible(bool(self._url_note.text()))
+        self._service_form.setRowVisible(self._url_note, bool(self._url_note.text()))
+        self._fit_height_later()
         if hasattr(self, "_ok"):
             self._ok.setEnabled(self._base_url is not None)
 
@@ -505,13 +570,13 @@ class SettingsDialog(QDialog):
             self._forget.setEnabled(False)
             self._key.setPlaceholderText("")
             self._key_status.setText(self.tr("Enter a valid service URL to set its key."))
-            self._warning.hide()
+            self._hide_warning()
             return
         self._lookup = self._keys.lookup(url)
         source = self._lookup.source
         from_env = source == "env"
         self._key.setEnabled(not from_env)
-        self._reveal.setEnabled(not from_env)
+        self._reveal.setVisible(not from_env)
         self._forget.setEnabled(source in ("keyring", "session"))
         if from_env:
             self._key.clear()
@@ -524,7 +589,7 @@ class SettingsDialog(QDialog):
 
         usable, why = self._keys.available()
         if from_env:
-            self._warning.hide()
+            self._hide_warning()
         elif not usable:
             self._show_warning(
                 self.tr(
@@ -539,7 +604,7 @@ class SettingsDialog(QDialog):
                 ).format(reason=self._lookup.problem)
             )
         else:
-            self._warning.hide()
+            self._hide_warning()
 
     def _update_key_status(self) -> None:
         source = self._lookup.source
@@ -558,7 +623,32 @@ class SettingsDialog(QDialog):
         else:
             text = self.tr("No key stored yet")
         self._key_status.setText(text)
+        self._fit_height_later()
 
     def _show_warning(self, text: str) -> None:
         self._warning_text.setText(text)
-        self._warning.show()
+        self._key_form.setRowVisible(self._warning, True)
+        self._warning.updateGeometry()
+        self._fit_height_later()
+
+    def _hide_warning(self) -> None:
+        self._key_form.setRowVisible(self._warning, False)
+
+    # -- geometry ---------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # After the wrapped labels have learnt their real width (they relayout once shown).
+        QTimer.singleShot(0, self, lambda: self._fit_height(shrink=True))
+
+    def _fit_height_later(self) -> None:
+        if self.isVisible():
+            QTimer.singleShot(0, self, self._fit_height)
+
+    def _fit_height(self, shrink: bool = False) -> None:
+        """Grow until wrapped labels fit: Qt sizes top-level windows ignoring height-for-width."""
+        layout = self.layout()
+        layout.activate()
+        needed = max(layout.totalHeightForWidth(self.width()), self.minimumHeight())
+        if needed > self.height() or (shrink and needed < self.height()):
+            self.resize(self.width(), needed)
