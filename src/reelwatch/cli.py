@@ -34,6 +34,8 @@ from reelwatch.engine.poller import PollSettings, ServiceChanged, ServiceState
 from reelwatch.engine.secrets import ENV_VAR, KeyringUnavailableError, KeyStore
 from reelwatch.engine.session import Session, SessionConfig
 from reelwatch.engine.tracker import Changed, DownloadState, TaskRecord, TrackerEvent
+from reelwatch.logs import RedactingFormatter
+from reelwatch.redact import redact
 from reelwatch.terminal import (
     LiveTable,
     bar,
@@ -204,15 +206,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except Exception as exc:
         log.debug("Unexpected error", exc_info=True)
-        print(f"reelwatch: error: {exc}", file=sys.stderr)
+        print(f"reelwatch: error: {redact(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
 
 
 def _configure_logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="reelwatch: %(levelname)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(RedactingFormatter("reelwatch: %(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
     if not verbose:
         logging.getLogger("httpx").setLevel(logging.WARNING)
 

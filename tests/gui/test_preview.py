@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import random
 import subprocess
 import sys
 import textwrap
@@ -398,17 +399,42 @@ def test_missing_file_shows_a_message(qtbot, pane: PreviewPane, tmp_path: Path) 
 
 def test_garbage_file_shows_a_message(qtbot, pane: PreviewPane, tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.mp4"
-    garbage.write_bytes(os.urandom(64 * 1024))
+    # Seeded: FFmpeg probes every format, and some random bytes pass for one (seen: "lrc"
+    # lyrics, which then has no video track). Any clear message is right; this one is stable.
+    garbage.write_bytes(random.Random(20251129).randbytes(64 * 1024))
     with qtbot.waitSignal(pane.playback_error, timeout=FRAME_TIMEOUT_MS) as blocker:
         pane.show_video(garbage)
-    text = _assert_error_page(pane, garbage, "damaged or not in a supported format")
+    text = _assert_error_page(pane, garbage, "")
     assert blocker.args == [text]
     player = pane.media_player()
     assert player is not None and player.source().isEmpty()
 
-    # The pane is not stuck: the next good video plays.
-    pane.show_message("Next")
-    assert pane.current_page == "message"
+
+def test_non_video_bytes_are_a_format_error(qtbot, pane: PreviewPane, tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.mp4"
+    garbage.write_bytes(b"\x00not a video" * 1000)
+    with qtbot.waitSignal(pane.playback_error, timeout=FRAME_TIMEOUT_MS):
+        pane.show_video(garbage)
+    _assert_error_page(pane, garbage, "damaged or not in a supported format")
+
+
+def test_undecodable_frames_show_a_message_quickly(
+    qtbot, pane: PreviewPane, video_file: Path, tmp_path: Path
+) -> None:
+    """A valid container whose frames are zeros: FFmpeg reports errors by the thousand."""
+    data = bytearray(video_file.read_bytes())
+    start = data.find(b"mdat")
+    size = int.from_bytes(data[start - 4 : start], "big")
+    data[start + 4 : start - 4 + size] = bytes(size - 8)
+    zeroed = tmp_path / "zeroed.mp4"
+    zeroed.write_bytes(bytes(data))
+    errors: list[str] = []
+    pane.playback_error.connect(errors.append)
+    pane.show_video(zeroed)
+    qtbot.waitUntil(lambda: pane.current_page == "message", timeout=FRAME_TIMEOUT_MS)
+    _assert_error_page(pane, zeroed, "")
+    qtbot.wait(200)
+    assert len(errors) == 1  # one message, not one per decoder error
 
 
 def test_truncated_file_shows_a_message(
@@ -430,14 +456,14 @@ def test_empty_file_and_directory(qtbot, pane: PreviewPane, tmp_path: Path) -> N
     _assert_error_page(pane, tmp_path, "not a file")
 
 
-def test_file_without_video_track_times_out_to_a_message(
+def test_file_without_video_track_shows_a_message(
     qtbot, make_pane: Callable[..., PreviewPane], tmp_path: Path
 ) -> None:
-    pane = make_pane(first_frame_timeout_ms=1500)
+    pane = make_pane(first_frame_timeout_ms=60_000)  # noticed on load, not by the watchdog
     audio_only = _write_audio_only(tmp_path / "sound.mp4")
     with qtbot.waitSignal(pane.playback_error, timeout=FRAME_TIMEOUT_MS):
         pane.show_video(audio_only)
-    _assert_error_page(pane, audio_only, "no video")
+    _assert_error_page(pane, audio_only, "no video track")
 
 
 def test_good_video_after_an_error_plays(

@@ -96,6 +96,32 @@ class Downloader:
         task.add_done_callback(lambda _t, key=record.key: self._tasks.pop(key, None))
         return task
 
+    def probe_content(self, record: TaskRecord) -> None:
+        """A stalled task: try `/content` once; some gateways have the video before the status."""
+        if self.folder is None or record.download is not DownloadState.NONE:
+            return
+        running = self._tasks.get(record.key)
+        if running is not None and not running.done():
+            return
+        task = asyncio.get_running_loop().create_task(self._probe(record))
+        self._tasks[record.key] = task
+        task.add_done_callback(lambda _t, key=record.key: self._tasks.pop(key, None))
+
+    async def _probe(self, record: TaskRecord) -> Path | None:
+        assert self.folder is not None
+        client = self._client_for(record.base_url)
+        path = self.folder / file_name_for(record.task_id)
+        async with self._slots:
+            try:
+                await self._fetch_url(client, record, client.content_url(record.task_id), path)
+            except (ApiError, DownloadError) as exc:
+                log.info("No video yet for stalled task %s: %s", record.task_id, exc)
+                return None
+        self._tracker.update(
+            record.key, download=DownloadState.DONE, file=str(path), download_error=None
+        )
+        return path
+
     async def wait_idle(self) -> None:
         """Until every download started so far has ended."""
         while self._tasks:

@@ -19,6 +19,7 @@ import keyring.backend
 import keyring.errors
 
 from reelwatch.api.urls import origin_of
+from reelwatch.redact import register_secret
 
 SERVICE_NAME = "reelwatch"
 ENV_VAR = "REELWATCH_API_KEY"
@@ -59,9 +60,11 @@ class KeyStore:
         """The key to use for `base_url`, never raising."""
         env_key = (self._environ.get(ENV_VAR) or "").strip()
         if env_key:
+            register_secret(env_key)
             return KeyLookup(env_key, "env")
         account = self.account_for(base_url)
         if account in self._session_keys:
+            register_secret(self._session_keys[account])
             return KeyLookup(self._session_keys[account], "session")
         try:
             stored = self._backend().get_password(SERVICE_NAME, account)
@@ -71,13 +74,17 @@ class KeyStore:
             return KeyLookup(None, None, _keyring_message(exc))
         except Exception as exc:  # a third-party backend may raise anything
             return KeyLookup(None, None, _keyring_message(exc))
-        return KeyLookup(stored, "keyring") if stored else KeyLookup(None, None)
+        if not stored:
+            return KeyLookup(None, None)
+        register_secret(stored)
+        return KeyLookup(stored, "keyring")
 
     def store(self, base_url: str, key: str) -> str:
         """Save the key in the keyring; returns where it now lives, for the user."""
         key = key.strip()
         if not key:
             raise ValueError("The API key is empty.")
+        register_secret(key)
         account = self.account_for(base_url)
         try:
             self._backend().set_password(SERVICE_NAME, account, key)
@@ -90,6 +97,7 @@ class KeyStore:
 
     def keep_for_session(self, base_url: str, key: str) -> None:
         """Remember the key in memory only, until the app quits."""
+        register_secret(key.strip())
         self._session_keys[self.account_for(base_url)] = key.strip()
 
     def delete(self, base_url: str) -> bool:

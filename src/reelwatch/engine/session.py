@@ -14,9 +14,10 @@ from pathlib import Path
 
 import httpx
 
-from reelwatch.api.client import VideoApiClient
+from reelwatch.api.client import DEFAULT_TIMEOUT, VideoApiClient
 from reelwatch.api.ids import Extraction, extract_ids
 from reelwatch.api.urls import normalize_base_url
+from reelwatch.engine.attention import StallRules, StallWatch
 from reelwatch.engine.downloads import Downloader
 from reelwatch.engine.poller import Poller, PollSettings, TaskKey
 from reelwatch.engine.secrets import KeyStore
@@ -40,6 +41,8 @@ class SessionConfig:
     poll: PollSettings = field(default_factory=PollSettings)
     download_dir: Path | None = None
     auto_download: bool = True
+    stall: StallRules = field(default_factory=StallRules)
+    timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
     transport: httpx.AsyncBaseTransport | None = None
     """For tests only: a transport every client uses instead of the network."""
 
@@ -72,6 +75,7 @@ class Session:
             self.config.download_dir,
             auto=self.config.auto_download,
         )
+        self.stalls = StallWatch(self.tracker, self.downloader.probe_content, self.config.stall)
         self._clients: dict[str, VideoApiClient] = {}
         self._writer = StoreWriter(store) if store is not None else None
         self.poller.subscribe(self.tracker.apply)
@@ -79,6 +83,7 @@ class Session:
             self.tracker.subscribe(self._writer)
         self.tracker.subscribe(self._on_tracker)
         self.tracker.subscribe(self.downloader)
+        self.tracker.subscribe(self.stalls)
 
     # -- services ----------------------------------------------------------
 
@@ -87,7 +92,9 @@ class Session:
         client = self._clients.get(base_url)
         if client is None:
             lookup = self.keys.lookup(base_url)
-            client = VideoApiClient(base_url, lookup.key, transport=self.config.transport)
+            client = VideoApiClient(
+                base_url, lookup.key, timeout=self.config.timeout, transport=self.config.transport
+            )
             self._clients[base_url] = client
         return client
 

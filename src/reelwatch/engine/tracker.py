@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from reelwatch.api.errors import ApiError
@@ -44,7 +44,7 @@ class TaskRecord:
     download: DownloadState = DownloadState.NONE
     download_error: str | None = None
     download_progress: float | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+    stalled: bool = False
 
     @property
     def key(self) -> TaskKey:
@@ -60,8 +60,8 @@ class TaskRecord:
 
     @property
     def delivered(self) -> bool:
-        """Completed and saved on disk: the preview works even after the link expired."""
-        return self.state is TaskState.COMPLETED and self.download is DownloadState.DONE
+        """Its video is saved on disk: the preview works even after the link expired."""
+        return self.download is DownloadState.DONE and self.file is not None
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,8 @@ class Tracker:
 
     @staticmethod
     def _apply_snapshot(record: TaskRecord, snapshot: TaskSnapshot) -> set[str]:
-        fields = {"snapshot"}
+        """Names "snapshot" only when what it says changed: most polls change nothing."""
+        fields = {"snapshot"} if record.snapshot != snapshot else set()
         if record.query_error is not None:
             fields.add("query_error")
         record.snapshot = snapshot

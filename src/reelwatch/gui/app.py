@@ -21,11 +21,13 @@ from reelwatch.engine.poller import PollSettings
 from reelwatch.engine.secrets import KeyStore
 from reelwatch.engine.session import Session, SessionConfig
 from reelwatch.engine.store import StoreError, TaskStore
+from reelwatch.gui.crash import CrashReporter
 from reelwatch.gui.icons import app_icon
 from reelwatch.gui.main_window import MainWindow
 from reelwatch.gui.signals import SignalWatcher
 from reelwatch.gui.single_instance import SingleInstance
-from reelwatch.paths import DESKTOP_FILE, database_path, init_application_names
+from reelwatch.logs import setup_file_logging
+from reelwatch.paths import DESKTOP_FILE, database_path, init_application_names, log_dir
 from reelwatch.settings import AUTO_DOWNLOAD, Settings
 
 log = logging.getLogger(__name__)
@@ -140,8 +142,8 @@ class Controller(QObject):
             self.window.add_text(text, base_url, source=self.tr("the command line"))
 
     def _on_settings(self) -> None:
+        self.base_url = self.settings.base_url()  # also what leaving the demo opens
         if self.session is not None and self.window is not None and not self.window.demo:
-            self.base_url = self.settings.base_url()
             self.window.base_url = self.base_url
             self.session.downloader.folder = self.settings.download_dir()
             self.session.downloader.auto = bool(self.settings.get(AUTO_DOWNLOAD))
@@ -207,6 +209,8 @@ def run_app(args: argparse.Namespace) -> int:
     app.setQuitOnLastWindowClosed(False)
 
     settings = Settings()
+    log_file = setup_file_logging(log_dir())
+    reporter = CrashReporter(log_file=str(log_file) if log_file else None)
     try:
         base_url = resolve_base_url(args.base_url)
     except UsageError as exc:
@@ -233,6 +237,7 @@ def run_app(args: argparse.Namespace) -> int:
     async def main() -> None:
         nonlocal window
         controller = Controller(settings, keys, base_url, poll)
+        reporter.install(asyncio.get_running_loop())
         watcher = SignalWatcher(controller.request_quit)
         app.aboutToQuit.connect(controller.request_quit)
         single.message_received.connect(controller.on_message)
@@ -240,6 +245,7 @@ def run_app(args: argparse.Namespace) -> int:
             session, service, notice = await controller.open_session(demo)
             window = MainWindow(session, settings, keys, service, demo=demo)
             controller.attach(window, session)
+            reporter.parent_widget = window
             window.show()
             if notice:
                 window.show_notice(notice)
@@ -250,6 +256,7 @@ def run_app(args: argparse.Namespace) -> int:
             await controller.shutdown()
             watcher.close()
             single.close()
+            reporter.uninstall()
 
     import qasync  # after PySide6, so qasync binds to it
 

@@ -41,12 +41,19 @@ def duration(seconds: float) -> str:
 
 
 def ago(epoch: float | None, now: float | None = None) -> str:
+    """Compact on purpose: it sits in a narrow column and changes every second."""
     if epoch is None:
         return ""
-    delta = (now or time.time()) - epoch
+    delta = int((now or time.time()) - epoch)
     if delta < 5:
         return tr("just now")
-    return tr("{d} ago").format(d=duration(delta))
+    if delta < 60:
+        return tr("{s} s ago").format(s=delta)
+    if delta < 3600:
+        return tr("{m} min ago").format(m=delta // 60)
+    if delta < 48 * 3600:
+        return tr("{h} h ago").format(h=delta // 3600)
+    return tr("{d} days ago").format(d=delta // 86400)
 
 
 def timestamp(epoch: float | None) -> str:

@@ -260,9 +260,9 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.PROMPT, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
-        widths = {Column.ID: 165, Column.MODEL: 72, Column.STATE: 108, Column.PROGRESS: 92,
-                  Column.QUEUE: 82, Column.ELAPSED: 78, Column.UPDATED: 78,
-                  Column.RESULT: 150}  # fmt: skip
+        widths = {Column.ID: 150, Column.MODEL: 70, Column.STATE: 104, Column.PROGRESS: 84,
+                  Column.QUEUE: 84, Column.ELAPSED: 72, Column.UPDATED: 76,
+                  Column.RESULT: 132}  # fmt: skip
         for column, width in widths.items():
             header.resizeSection(column, width)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
@@ -282,7 +282,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([900, 460])
+        self.splitter.setSizes([950, 410])
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -331,8 +331,7 @@ class MainWindow(QMainWindow):
         )
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setMaximumWidth(520)
-        text.setForegroundRole(text.foregroundRole())
+        text.setFixedWidth(480)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(text)
@@ -496,6 +495,7 @@ class MainWindow(QMainWindow):
         )
         self.setWindowTitle(title)
         self.left.setCurrentWidget(self.table if total else self.empty)
+        self.preview.setVisible(bool(total))  # nothing to preview: the welcome gets the room
         unfinished = total - done
         interval = fmt.duration(self.session.poller.settings.interval)
         if unfinished:
@@ -817,7 +817,9 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from reelwatch.gui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self.keys, self.base_url, self)
+        # In the demo, settings are about the user's own service, not the demo's port.
+        service = self.settings.base_url() if self.demo else self.base_url
+        dialog = SettingsDialog(self.settings, self.keys, service, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.key_changed.connect(self._on_key_changed)
         dialog.settings_changed.connect(self.settings_applied)

@@ -154,6 +154,7 @@ class PreviewPane(QWidget):
         self._title = ""
         self._generation = 0  # bumped per show_video; stale player callbacks compare against it
         self._failed = False
+        self._fail_pending = -1  # generation whose failure is already scheduled
         self._got_frame = False
         self._resume_on_show = False
         # Created on the first show_video (lazy QtMultimedia import).
@@ -652,22 +653,38 @@ class PreviewPane(QWidget):
         player = self._player
         if player is None or error == player.Error.NoError:
             return
-        generation = self._generation
-        reason = self._reason_for(error, text)
         # Deferred: never tear the player down (or run user slots) inside its own signal.
-        QTimer.singleShot(0, self, lambda: self._fail_if_current(generation, reason))
+        self._fail_soon(self._reason_for(error, text))
 
     def _on_media_status(self, status: QMediaPlayer.MediaStatus) -> None:
         player = self._player
         if player is None:
             return
-        if status == player.MediaStatus.InvalidMedia:
+        statuses = player.MediaStatus
+        if status == statuses.InvalidMedia:
+            self._fail_soon(self._reason_for(player.error(), player.errorString()))
+        elif status == statuses.LoadedMedia and not player.hasVideo():
+            # The FFmpeg backend reports the video track before LoadedMedia; an audio-only
+            # file (or text that FFmpeg happens to recognise) would otherwise wait for the
+            # first-frame watchdog.
             generation = self._generation
-            reason = self._reason_for(player.error(), player.errorString())
-            QTimer.singleShot(0, self, lambda: self._fail_if_current(generation, reason))
-        elif status == player.MediaStatus.EndOfMedia:
+            QTimer.singleShot(0, self, lambda: self._check_has_video(generation))
+        elif status == statuses.EndOfMedia:
             # Loop off: the player stopped at the end; show the end, ready to play again.
             self._slider.setValue(self._slider.maximum())
+
+    def _check_has_video(self, generation: int) -> None:
+        player = self._player
+        if generation == self._generation and player is not None and not player.hasVideo():
+            self._fail_if_current(generation, self.tr("the file contains no video track"))
+
+    def _fail_soon(self, reason: str) -> None:
+        """Fail from the event loop, once: a broken stream can report thousands of errors."""
+        generation = self._generation
+        if self._failed or self._fail_pending == generation:
+            return
+        self._fail_pending = generation
+        QTimer.singleShot(0, self, lambda: self._fail_if_current(generation, reason))
 
     def _on_playback_state(self, state: QMediaPlayer.PlaybackState) -> None:
         if self._player is None or self._video_page is None:

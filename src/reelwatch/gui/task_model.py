@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from reelwatch.api.snapshot import TaskState
+from reelwatch.engine.attention import expiring_soon
 from reelwatch.engine.poller import TaskKey
 from reelwatch.engine.tracker import (
     Added,
@@ -66,6 +67,7 @@ _FIELD_COLUMNS: dict[str, tuple[Column, ...]] = {
     "download": (Column.RESULT,),
     "download_error": (Column.RESULT,),
     "download_progress": (Column.RESULT,),
+    "stalled": (Column.STATE, Column.RESULT),
 }
 _TICKING = (Column.ELAPSED, Column.UPDATED, Column.RESULT)
 
@@ -167,6 +169,8 @@ class TaskTableModel(QAbstractTableModel):
                 return state_color(record.state)
             if column == Column.RESULT and (record.query_error or record.download_error):
                 return state_color(TaskState.FAILED)
+            if column == Column.RESULT and expiring_soon(record):
+                return state_color(TaskState.QUEUED)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (
             Column.ELAPSED,
             Column.UPDATED,
@@ -190,6 +194,8 @@ class TaskTableModel(QAbstractTableModel):
             label = fmt.state_label(record.state)
             if record.state is TaskState.UNKNOWN and snapshot:
                 label = f"{label} ({snapshot.raw_status})"
+            if record.stalled:
+                label = fmt.tr("{state} · stalled?").format(state=label)
             return label
         if column == Column.PROGRESS:
             progress = snapshot.progress if snapshot else None
@@ -211,6 +217,11 @@ class TaskTableModel(QAbstractTableModel):
             text = self.tr("Status reported: {raw}").format(raw=raw)
             if record.query_error:
                 text += "\n" + self.tr("Last check failed: {e}").format(e=record.query_error)
+            if record.stalled:
+                text += "\n" + self.tr(
+                    "No progress for a long time. Reelwatch tried to fetch the video directly; "
+                    "press F5 to check again."
+                )
             return text
         if column == Column.PROMPT and snapshot and snapshot.prompt:
             return snapshot.prompt
