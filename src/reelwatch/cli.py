@@ -124,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="use the built-in demo service (no key needed; its tasks are kept apart)",
     )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="check that video decoding, the keyring and resources work, then exit",
+    )
     parser.add_argument("text", nargs="*", metavar="TEXT", help="task ids, or text holding them")
     return parser
 
@@ -188,6 +193,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     _configure_logging(args.verbose)
     try:
+        if not is_command and args.smoke_test:
+            from reelwatch.smoke import run_smoke_test
+
+            return run_smoke_test()
         if not is_command:
             from reelwatch.gui.app import run_app
 

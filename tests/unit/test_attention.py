@@ -74,6 +74,7 @@ def test_long_queue_and_failed_checks() -> None:
     clock.now += 600
     poll(tracker, TaskState.QUEUED, None)
     assert record(tracker).stalled
+    assert probed == ["video_stuck1"]
 
 
 def test_terminal_tasks_are_never_stalled() -> None:
