@@ -187,6 +187,12 @@ def ids_from(arguments: Sequence[str], stdin: TextIO) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A windowed Windows executable (Reelwatch.exe) has no console: print() and argparse
+    # would raise on None streams.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     args_list = list(sys.argv[1:] if argv is None else argv)
     is_command = bool(args_list) and args_list[0] in COMMANDS
     parser = build_command_parser() if is_command else build_parser()

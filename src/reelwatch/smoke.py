@@ -378,6 +378,8 @@ def _backend_text(backend: str, ffmpeg: str) -> str:
     text = backend
     if ffmpeg:
         text += f" (FFmpeg {ffmpeg})"
+    elif backend == "ffmpeg":
+        text += " (FFmpeg never reported its version: the plugin may have failed to load)"
     libs = _loaded_ffmpeg_dir()
     if libs:
         text += f", FFmpeg libraries from {libs}"

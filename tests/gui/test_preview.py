@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import faulthandler
 import random
 import subprocess
 import sys
@@ -48,12 +49,20 @@ pytestmark = pytest.mark.qt_log_ignore(*MULTIMEDIA_NOISE)
 FRAME_TIMEOUT_MS = 15_000  # generous: a loaded CI machine; a frame normally arrives in < 1 s
 
 
-def _write_h264(path: Path, frames: int, fps: int = 30, size: tuple[int, int] = (160, 120)) -> Path:
-    """A real H.264 mp4 (moving colour bars) written with PyAV."""
+def _write_h264(
+    path: Path,
+    frames: int,
+    fps: int = 30,
+    size: tuple[int, int] = (160, 120),
+    audio: bool = False,
+) -> Path:
+    """A real H.264 mp4 (moving colour bars) written with PyAV; optionally an AAC track too,
+    as the videos Reelwatch downloads usually have one."""
     width, height = size
     with av.open(str(path), "w") as container:
         stream = container.add_stream("libx264", rate=fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        sound = container.add_stream("aac", rate=44100) if audio else None
         for i in range(frames):
             image = np.zeros((height, width, 3), np.uint8)
             image[:, :, 0] = (i * 8) % 256
@@ -62,28 +71,32 @@ def _write_h264(path: Path, frames: int, fps: int = 30, size: tuple[int, int] = 
             frame = av.VideoFrame.from_ndarray(image, format="rgb24")
             for packet in stream.encode(frame):
                 container.mux(packet)
+        if sound is not None:
+            _encode_tone(container, sound, frames / fps)
         for packet in stream.encode():
             container.mux(packet)
     return path
 
 
+def _encode_tone(container: object, stream: object, seconds: float, rate: int = 44100) -> None:
+    samples = int(seconds * rate)
+    tone = (0.2 * np.sin(np.arange(samples) * 2 * np.pi * 440 / rate)).astype(np.float32)
+    for start in range(0, samples, 1024):
+        part = tone[start : start + 1024].reshape(1, -1)
+        frame = av.AudioFrame.from_ndarray(part, format="fltp", layout="mono")
+        frame.sample_rate = rate
+        frame.pts = start
+        frame.time_base = Fraction(1, rate)
+        for packet in stream.encode(frame):  # type: ignore[attr-defined]
+            container.mux(packet)  # type: ignore[attr-defined]
+    for packet in stream.encode():  # type: ignore[attr-defined]
+        container.mux(packet)  # type: ignore[attr-defined]
+
+
 def _write_audio_only(path: Path, seconds: float = 1.0, rate: int = 44100) -> Path:
     """An mp4 with an AAC track and no video: opens fine, never yields a frame."""
     with av.open(str(path), "w") as container:
-        stream = container.add_stream("aac", rate=rate)
-        samples = int(seconds * rate)
-        tone = (0.2 * np.sin(np.arange(samples) * 2 * np.pi * 440 / rate)).astype(np.float32)
-        chunk = 1024
-        for start in range(0, samples, chunk):
-            part = tone[start : start + chunk].reshape(1, -1)
-            frame = av.AudioFrame.from_ndarray(part, format="fltp", layout="mono")
-            frame.sample_rate = rate
-            frame.pts = start
-            frame.time_base = Fraction(1, rate)
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+        _encode_tone(container, container.add_stream("aac", rate=rate), seconds, rate)
     return path
 
 
@@ -91,6 +104,12 @@ def _write_audio_only(path: Path, seconds: float = 1.0, rate: int = 44100) -> Pa
 def video_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two seconds at 30 fps."""
     return _write_h264(tmp_path_factory.mktemp("video") / "clip.mp4", frames=60)
+
+
+@pytest.fixture(scope="module")
+def video_with_audio_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two seconds with an AAC track, like a downloaded video."""
+    return _write_h264(tmp_path_factory.mktemp("video") / "sound.mp4", frames=60, audio=True)
 
 
 @pytest.fixture(scope="module")
@@ -355,11 +374,16 @@ def test_leaving_the_video_stops_and_unloads_it(qtbot, pane: PreviewPane, video_
     pane.show_video(video_file)
     _wait_playing(qtbot, pane)
     pane.show_details("Another task", [("Status", "queued")])
+    assert pane.current_path is None
     player = pane.media_player()
     assert player is not None
-    assert player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
-    assert player.source().isEmpty()
-    assert pane.current_path is None
+    # Stopping is a queued call (see PreviewPane._call): it happens on the next loop turn.
+    qtbot.waitUntil(
+        lambda: (
+            player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
+            and player.source().isEmpty()
+        )
+    )
 
 
 def test_next_video_replaces_the_previous_one(
@@ -407,7 +431,8 @@ def test_garbage_file_shows_a_message(qtbot, pane: PreviewPane, tmp_path: Path) 
     text = _assert_error_page(pane, garbage, "")
     assert blocker.args == [text]
     player = pane.media_player()
-    assert player is not None and player.source().isEmpty()
+    assert player is not None
+    qtbot.waitUntil(lambda: player.source().isEmpty())  # unloaded, not left half-open
 
 
 def test_non_video_bytes_are_a_format_error(qtbot, pane: PreviewPane, tmp_path: Path) -> None:
@@ -509,3 +534,47 @@ def test_video_after_shutdown_recreates_the_player(
     pane.show_video(video_file)
     frames = _count_frames(pane)
     qtbot.waitUntil(lambda: frames[0] >= 5, timeout=FRAME_TIMEOUT_MS)
+
+
+@pytest.fixture
+def freeze_guard() -> Iterator[None]:
+    """Kill the run with every thread's stack if the test freezes.
+
+    A freeze here holds the GIL, so no Python-level timeout (pytest-timeout included) can
+    fire; faulthandler's watchdog is C code and still can.
+    """
+    faulthandler.dump_traceback_later(90, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
+
+def test_switching_videos_with_sound_never_freezes(
+    qtbot,
+    pane: PreviewPane,
+    video_with_audio_file: Path,
+    video_file: Path,
+    tmp_path: Path,
+    freeze_guard: None,
+) -> None:
+    """Regression: stopping or switching a video with an audio track froze the process, a
+    GIL/mutex deadlock between Python and the FFmpeg engine's threads (PreviewPane._call).
+    With direct calls this froze about one run in four."""
+    from PySide6.QtMultimedia import QMediaPlayer
+
+    playing = QMediaPlayer.PlaybackState.PlayingState
+    audio_only = _write_audio_only(tmp_path / "sound-only.mp4")
+    for round_ in range(12):
+        pane.show_video(video_with_audio_file)
+        _wait_playing(qtbot, pane)
+        qtbot.wait(10 * (round_ % 4))
+        if round_ % 3 == 0:
+            qtbot.keyClick(pane, Qt.Key.Key_M)  # sound on for a while
+        pane.show_video(audio_only)  # fails: no video track
+        qtbot.waitUntil(lambda: pane.current_page == "message", timeout=FRAME_TIMEOUT_MS)
+        pane.show_video(video_file)
+        qtbot.waitUntil(lambda: pane.media_player().playbackState() == playing)
+        pane.show_details("Another task", [("Status", "queued")])
+    pane.show_video(video_with_audio_file)
+    _wait_playing(qtbot, pane)
+    pane.shutdown()
+    assert pane.media_player() is None

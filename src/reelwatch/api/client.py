@@ -9,6 +9,7 @@ CDN link never receives it.
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import json
 import re
@@ -36,10 +37,14 @@ from reelwatch.api.errors import (
 from reelwatch.api.ids import quote_task_id
 from reelwatch.api.snapshot import TaskSnapshot, parse_snapshot
 from reelwatch.api.urls import is_loopback, normalize_base_url, origin_of
+from reelwatch.i18n import translate
 
 MAX_BODY_BYTES = 1024 * 1024
 MAX_REDIRECTS = 5
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=10.0, pool=30.0)
+DEFAULT_DEADLINE = 60.0
+"""Seconds one API answer may take in all: read timeouts are per chunk, so a body
+trickling in byte by byte would otherwise hold a poll (and its slot) forever."""
 USER_AGENT = f"reelwatch/{__version__}"
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -67,9 +72,11 @@ class VideoApiClient:
         api_key: str | None,
         *,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        deadline: float = DEFAULT_DEADLINE,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
+        self.deadline = deadline
         self.origin = origin_of(self.base_url)
         self._api_key = api_key or None
         self._http = httpx.AsyncClient(
@@ -101,9 +108,13 @@ class VideoApiClient:
         return parse_snapshot(body)
 
     async def get_json(self, url: str) -> Any:
-        """GET a JSON document from the service (at most 1 MiB)."""
-        async with self.stream(url, accept="application/json") as response:
-            data = await _read_limited(response)
+        """GET a JSON document from the service (at most 1 MiB, within the deadline)."""
+        try:
+            async with asyncio.timeout(self.deadline):
+                async with self.stream(url, accept="application/json") as response:
+                    data = await _read_limited(response)
+        except TimeoutError:
+            raise NetworkError(translate("Errors", "The service did not answer in time.")) from None
         return decode_json(data, response.headers.get("content-type", ""))
 
     @asynccontextmanager
@@ -133,7 +144,7 @@ class VideoApiClient:
                     continue
                 break
             else:
-                raise NetworkError("The service redirected too many times.")
+                raise NetworkError(translate("Errors", "The service redirected too many times."))
             assert response is not None
             if not response.is_success:
                 data = await _read_limited(response, tolerate_excess=True)
@@ -142,13 +153,19 @@ class VideoApiClient:
         except ApiError:
             raise
         except httpx.TimeoutException:
-            raise NetworkError("The service did not answer in time.") from None
+            raise NetworkError(translate("Errors", "The service did not answer in time.")) from None
         except httpx.ConnectError as exc:
             raise NetworkError(_connect_message(exc)) from None
         except (httpx.HTTPError, OSError, ssl.SSLError) as exc:
-            raise NetworkError(f"The connection failed: {_plain(exc)}.") from None
+            raise NetworkError(
+                translate("Errors", "The connection failed: {reason}.").format(reason=_plain(exc))
+            ) from None
         except ValueError as exc:
-            raise InvalidResponseError(f"The service's answer was malformed: {exc}.") from None
+            raise InvalidResponseError(
+                translate("Errors", "The service's answer was malformed: {reason}.").format(
+                    reason=exc
+                )
+            ) from None
         finally:
             if response is not None:
                 await response.aclose()
@@ -160,8 +177,11 @@ class VideoApiClient:
         if self._api_key and origin_of(url) == self.origin:
             if url.lower().startswith("http://") and not is_loopback(url):
                 raise InsecureTransportError(
-                    "Refusing to send the API key over plain http:// to another machine; "
-                    "use https://."
+                    translate(
+                        "Errors",
+                        "Refusing to send the API key over plain http:// to another machine; "
+                        "use https://.",
+                    )
                 )
             headers["Authorization"] = f"Bearer {self._api_key}"
         return headers
@@ -180,7 +200,9 @@ async def _read_limited(response: httpx.Response, *, tolerate_excess: bool = Fal
             if tolerate_excess:
                 break
             raise InvalidResponseError(
-                f"The answer is larger than {MAX_BODY_BYTES // 1024} KiB; it is not a task."
+                translate(
+                    "Errors", "The answer is larger than {size} KiB; it is not a task."
+                ).format(size=MAX_BODY_BYTES // 1024)
             )
         chunks.append(chunk)
     return b"".join(chunks)
@@ -189,7 +211,7 @@ async def _read_limited(response: httpx.Response, *, tolerate_excess: bool = Fal
 def decode_json(data: bytes, content_type: str = "") -> Any:
     """Parse JSON whatever the Content-Type claims, or say what the body looked like."""
     if not data.strip():
-        raise InvalidResponseError("The service answered with an empty body.")
+        raise InvalidResponseError(translate("Errors", "The service answered with an empty body."))
     try:
         return json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
@@ -197,9 +219,15 @@ def decode_json(data: bytes, content_type: str = "") -> Any:
     if _looks_like_html(data):
         title = _html_title(data)
         suffix = f" ({title})" if title else ""
-        raise InvalidResponseError(f"The service answered with a web page, not JSON{suffix}.")
+        raise InvalidResponseError(
+            translate("Errors", "The service answered with a web page, not JSON{title}.").format(
+                title=suffix
+            )
+        )
     kind = content_type.split(";")[0].strip() or "unknown type"
-    raise InvalidResponseError(f"The service's answer is not valid JSON ({kind}).")
+    raise InvalidResponseError(
+        translate("Errors", "The service's answer is not valid JSON ({kind}).").format(kind=kind)
+    )
 
 
 def classify_status(status: int, headers: httpx.Headers, body: bytes) -> ApiError:
@@ -207,26 +235,41 @@ def classify_status(status: int, headers: httpx.Headers, body: bytes) -> ApiErro
     detail = _error_detail(body)
     suffix = f": {detail}" if detail else "."
     if status in (401, 403):
-        return AuthError(f"The service refused the API key (HTTP {status}){suffix}", status=status)
+        return AuthError(
+            translate("Errors", "The service refused the API key (HTTP {status}){detail}").format(
+                status=status, detail=suffix
+            ),
+            status=status,
+        )
     if status == 404:
         return NotFoundError(
-            f"The service does not know this task (HTTP 404){suffix}", status=status
+            translate("Errors", "The service does not know this task (HTTP 404){detail}").format(
+                detail=suffix
+            ),
+            status=status,
         )
     retry_after = parse_retry_after(headers)
     if status == 429:
         return RateLimitedError(
-            f"The service is rate limiting requests (HTTP 429){suffix}",
+            translate("Errors", "The service is rate limiting requests (HTTP 429){detail}").format(
+                detail=suffix
+            ),
             status=status,
             retry_after=retry_after,
         )
     if status >= 500:
         return ServerError(
-            f"The service had an error (HTTP {status}){suffix}",
+            translate("Errors", "The service had an error (HTTP {status}){detail}").format(
+                status=status, detail=suffix
+            ),
             status=status,
             retry_after=retry_after,
         )
     return RequestRejectedError(
-        f"The service rejected the request (HTTP {status}){suffix}", status=status
+        translate("Errors", "The service rejected the request (HTTP {status}){detail}").format(
+            status=status, detail=suffix
+        ),
+        status=status,
     )
 
 
@@ -301,17 +344,27 @@ def _connect_message(exc: httpx.ConnectError) -> str:
     """Name the cause a user can act on: refused, DNS, TLS, or the system's words."""
     for cause in _causes(exc):
         if isinstance(cause, ssl.SSLCertVerificationError):
-            return f"The service's TLS certificate could not be verified: {_plain(cause)}."
+            return translate(
+                "Errors", "The service's TLS certificate could not be verified: {reason}."
+            ).format(reason=_plain(cause))
         if isinstance(cause, ssl.SSLError):
-            return f"The secure connection to the service failed: {_plain(cause)}."
+            return translate(
+                "Errors", "The secure connection to the service failed: {reason}."
+            ).format(reason=_plain(cause))
         if isinstance(cause, socket.gaierror):
-            return "The service's host name could not be resolved (no network?)."
+            return translate(
+                "Errors", "The service's host name could not be resolved (no network?)."
+            )
         if isinstance(cause, ConnectionRefusedError):
-            return "The service refused the connection (is it running? is the URL right?)."
+            return translate(
+                "Errors", "The service refused the connection (is it running? is the URL right?)."
+            )
     text = _plain(exc)
     if "all connection attempts failed" in text.lower():
-        return "Could not connect to the service (connection refused or unreachable)."
-    return f"Could not connect to the service: {text}."
+        return translate(
+            "Errors", "Could not connect to the service (connection refused or unreachable)."
+        )
+    return translate("Errors", "Could not connect to the service: {reason}.").format(reason=text)
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

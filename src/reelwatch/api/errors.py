@@ -8,6 +8,8 @@ traceback and never the key.
 
 from __future__ import annotations
 
+from reelwatch.redact import redact
+
 
 class ApiError(Exception):
     """Base of every error the API client reports."""
@@ -21,6 +23,7 @@ class ApiError(Exception):
         status: int | None = None,
         retry_after: float | None = None,
     ) -> None:
+        message = redact(message)  # server text may echo the key back
         super().__init__(message)
         self.message = message
         self.status = status

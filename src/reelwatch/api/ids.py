@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from reelwatch.i18n import translate
+
 MAX_TEXT_CHARS = 2_000_000
 """Larger pastes are refused: nobody tracks that many jobs by hand."""
 
@@ -43,8 +45,10 @@ def extract_ids(text: str) -> Extraction:
     """Every task id in `text`, in order of appearance, each once."""
     if len(text) > MAX_TEXT_CHARS:
         raise InputTooLargeError(
-            f"The text is too large to scan ({len(text):,} characters; "
-            f"the limit is {MAX_TEXT_CHARS:,})."
+            translate(
+                "Errors",
+                "The text is too large to scan ({size:,} characters; the limit is {limit:,}).",
+            ).format(size=len(text), limit=MAX_TEXT_CHARS)
         )
     result = Extraction()
     seen: set[str] = set()

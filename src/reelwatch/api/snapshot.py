@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from reelwatch.api.errors import InvalidResponseError
+from reelwatch.i18n import translate
 
 
 class TaskState(StrEnum):
@@ -86,7 +87,9 @@ def parse_snapshot(body: Any) -> TaskSnapshot:
     """Turn a decoded JSON body into a snapshot, or raise `InvalidResponseError`."""
     if not isinstance(body, dict):
         raise InvalidResponseError(
-            f"The service answered with a JSON {_json_type(body)}, not a task object."
+            translate(
+                "Errors", "The service answered with a JSON {kind}, not a task object."
+            ).format(kind=_json_type(body))
         )
     detail = _obj(body.get("detail"))
     pending = _obj(detail.get("pending_info"))
@@ -94,7 +97,7 @@ def parse_snapshot(body: Any) -> TaskSnapshot:
 
     task_id = _text(body.get("id")) or _text(detail.get("id"))
     if not task_id:
-        raise InvalidResponseError("The answer carries no task id.")
+        raise InvalidResponseError(translate("Errors", "The answer carries no task id."))
 
     raw_status = _raw_status(body, detail)
     fraction = _progress_fraction(pending.get("progress_pct"))
@@ -111,7 +114,10 @@ def parse_snapshot(body: Any) -> TaskSnapshot:
     if error is not None:
         state = TaskState.FAILED
     elif state is TaskState.FAILED:
-        error = ended or f"The service reported the task as {raw_status.strip()}."
+        error = _ended_reason(ended) if ended else None
+        error = error or translate("Errors", "The service reported the task as {status}.").format(
+            status=raw_status.strip()
+        )
 
     if state is TaskState.COMPLETED and progress is None:
         progress = 100.0
@@ -153,8 +159,10 @@ def _raw_status(body: dict[str, Any], detail: dict[str, Any]) -> str:
             return value
     value = body.get("status", detail.get("status"))
     if value is None:
-        raise InvalidResponseError("The answer carries no status.")
-    raise InvalidResponseError(f"The status {_short(value)} is not text.")
+        raise InvalidResponseError(translate("Errors", "The answer carries no status."))
+    raise InvalidResponseError(
+        translate("Errors", "The status {value} is not text.").format(value=_short(value))
+    )
 
 
 def _failure(
@@ -167,7 +175,8 @@ def _failure(
         code = _text(error.get("code"))
         message = _text(error.get("message"))
         if message or code:
-            return message or f"The service reported error {code}.", code
+            reported = translate("Errors", "The service reported error {code}.").format(code=code)
+            return message or reported, code
     elif isinstance(error, str) and error.strip():
         return error.strip(), None
     for reason in (
@@ -178,14 +187,17 @@ def _failure(
         if isinstance(reason, str) and reason.strip():
             return reason.strip(), code
         if reason not in (None, "", False):
-            return f"The service reported a failure: {_short(reason)}.", code
+            failure = translate("Errors", "The service reported a failure: {reason}.")
+            return failure.format(reason=_short(reason)), code
     moderation = _obj(pending.get("moderation_result"))
     verdict = _text(moderation.get("type"))
     if moderation.get("is_output_rejection") is True:
-        return "The finished video was rejected by moderation.", _text(moderation.get("code"))
+        rejected = translate("Errors", "The finished video was rejected by moderation.")
+        return rejected, _text(moderation.get("code"))
     if verdict and verdict.lower() != "passed":
         mod_code = _text(moderation.get("code"))
-        return f"Blocked by moderation ({verdict}).", mod_code or code
+        blocked = translate("Errors", "Blocked by moderation ({verdict}).").format(verdict=verdict)
+        return blocked, mod_code or code
     return None, code
 
 
@@ -203,24 +215,37 @@ def _progress_percent(value: Any) -> float | None:
     return None if number is None else _clamp(number)
 
 
+def _not_a_number(name: str, value: Any) -> InvalidResponseError:
+    return InvalidResponseError(
+        translate("Errors", "The {name} value {value} is not a number.").format(
+            name=name, value=_short(value)
+        )
+    )
+
+
+def _ended_reason(word: str) -> str:
+    """The reason shown for a cancelled or expired task."""
+    if word == "expired":
+        return translate("Errors", "expired")
+    return translate("Errors", "cancelled")
+
+
 def _progress_number(value: Any, name: str) -> float | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise InvalidResponseError(f"The {name} value {_short(value)} is not a number.")
+        raise _not_a_number(name, value)
     if isinstance(value, int | float):
         number = float(value)
     elif isinstance(value, str):
         try:
             number = float(value.strip().removesuffix("%").strip())
         except ValueError:
-            raise InvalidResponseError(
-                f"The {name} value {_short(value)} is not a number."
-            ) from None
+            raise _not_a_number(name, value) from None
     else:
-        raise InvalidResponseError(f"The {name} value {_short(value)} is not a number.")
+        raise _not_a_number(name, value)
     if not math.isfinite(number):
-        raise InvalidResponseError(f"The {name} value {_short(value)} is not a number.")
+        raise _not_a_number(name, value)
     return number
 
 

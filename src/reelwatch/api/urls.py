@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
+from reelwatch.i18n import translate
+
 DEFAULT_BASE_URL = "https://api.chainhub.tech"
 
 
@@ -12,20 +14,26 @@ def normalize_base_url(url: str) -> str:
     """`https://Host/v1/` → `https://host`; raises ValueError with a readable reason."""
     text = url.strip()
     if not text:
-        raise ValueError("The service URL is empty.")
+        raise ValueError(translate("Errors", "The service URL is empty."))
     if "://" not in text:
         text = "https://" + text
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https"):
-        raise ValueError(f"The service URL must start with https:// (got {parts.scheme}://).")
+        raise ValueError(
+            translate(
+                "Errors", "The service URL must start with https:// (got {scheme}://)."
+            ).format(scheme=parts.scheme)
+        )
     if not parts.hostname:
-        raise ValueError("The service URL has no host name.")
+        raise ValueError(translate("Errors", "The service URL has no host name."))
     if parts.query or parts.fragment:
-        raise ValueError("The service URL must not carry a query or a fragment.")
+        raise ValueError(
+            translate("Errors", "The service URL must not carry a query or a fragment.")
+        )
     try:
         port = parts.port
     except ValueError:
-        raise ValueError("The service URL has an invalid port.") from None
+        raise ValueError(translate("Errors", "The service URL has an invalid port.")) from None
     path = parts.path.rstrip("/")
     for suffix in ("/v1/videos", "/v1"):
         if path.endswith(suffix):

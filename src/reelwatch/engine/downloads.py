@@ -27,6 +27,7 @@ from reelwatch.api.client import VideoApiClient, decode_json
 from reelwatch.api.errors import ApiError, AuthError, InvalidResponseError, NotFoundError
 from reelwatch.api.snapshot import TaskState, parse_snapshot
 from reelwatch.engine.tracker import Changed, DownloadState, TaskRecord, Tracker, TrackerEvent
+from reelwatch.i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -193,7 +194,9 @@ class Downloader:
                         sources.insert(1, fresh)
             index += 1
         reason = reasons[-1] if reasons else "no download link"
-        raise DownloadError(f"The video could not be downloaded: {reason}")
+        raise DownloadError(
+            translate("Errors", "The video could not be downloaded: {reason}").format(reason=reason)
+        )
 
     async def _fetch_with_resume(
         self, client: VideoApiClient, record: TaskRecord, url: str, path: Path
@@ -236,7 +239,7 @@ class Downloader:
                 link = await self._link_from_json(response)
                 if hops >= 2:
                     raise InvalidResponseError(
-                        "The service kept answering with links, not a video."
+                        translate("Errors", "The service kept answering with links, not a video.")
                     )
                 await self._fetch_url(client, record, link, path, hops + 1)
                 return
@@ -249,11 +252,13 @@ class Downloader:
         written = part.stat().st_size
         if total is not None and written != total:
             raise TransferInterruptedError(
-                f"The download was cut short ({written:,} of {total:,} bytes)."
+                translate(
+                    "Errors", "The download was cut short ({written:,} of {total:,} bytes)."
+                ).format(written=written, total=total)
             )
         if written == 0:
             _remove(part)
-            raise DownloadError("The server sent an empty file.")
+            raise DownloadError(translate("Errors", "The server sent an empty file."))
         os.replace(part, path)
 
     async def _link_from_json(self, response: httpx.Response) -> str:
@@ -261,7 +266,9 @@ class Downloader:
         async for chunk in response.aiter_bytes():
             data += chunk
             if len(data) > 1024 * 1024:
-                raise InvalidResponseError("The download answer is too large to be a link.")
+                raise InvalidResponseError(
+                    translate("Errors", "The download answer is too large to be a link.")
+                )
         body = decode_json(data, response.headers.get("content-type", ""))
         link = (
             parse_snapshot(body).video_url if isinstance(body, dict) and "status" in body else None
@@ -270,7 +277,9 @@ class Downloader:
             candidate = body.get("video_url") or body.get("url")
             link = candidate if isinstance(candidate, str) else None
         if not link:
-            raise InvalidResponseError("The service answered the download with JSON but no link.")
+            raise InvalidResponseError(
+                translate("Errors", "The service answered the download with JSON but no link.")
+            )
         return link
 
     async def _write(
@@ -304,7 +313,9 @@ class Downloader:
             # Keep the part file: the next attempt resumes it with a Range request.
             reason = str(exc) or "connection lost"
             raise TransferInterruptedError(
-                f"The download was interrupted after {written:,} bytes ({reason})."
+                translate(
+                    "Errors", "The download was interrupted after {written:,} bytes ({reason})."
+                ).format(written=written, reason=reason)
             ) from None
 
 
@@ -328,7 +339,13 @@ def _remove(path: Path) -> None:
 
 def _disk_message(exc: OSError, folder: Path) -> str:
     if exc.errno == errno.ENOSPC:
-        return f"The disk is full; the video could not be saved in {folder}."
+        return translate(
+            "Errors", "The disk is full; the video could not be saved in {folder}."
+        ).format(folder=folder)
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"The folder {folder} is not writable; choose another download folder."
-    return f"The video could not be saved in {folder}: {exc.strerror or exc}."
+        return translate(
+            "Errors", "The folder {folder} is not writable; choose another download folder."
+        ).format(folder=folder)
+    return translate("Errors", "The video could not be saved in {folder}: {reason}.").format(
+        folder=folder, reason=exc.strerror or exc
+    )

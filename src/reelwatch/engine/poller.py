@@ -33,6 +33,7 @@ from reelwatch.api.errors import (
     ServerError,
 )
 from reelwatch.api.snapshot import TaskSnapshot, TaskState
+from reelwatch.i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -301,7 +302,11 @@ class Poller:
             raise
         except Exception as exc:  # a defect, not a server fault: report it, keep polling
             log.exception("Unexpected failure polling %s", entry.task_id)
-            self._on_error(service, entry, ApiError(f"Unexpected error: {exc}"))
+            self._on_error(
+                service,
+                entry,
+                ApiError(translate("Errors", "Unexpected error: {error}").format(error=exc)),
+            )
         else:
             self._on_snapshot(service, entry, snapshot)
         finally:
@@ -395,7 +400,9 @@ class Poller:
 
 def _not_found(entry: _Entry) -> TaskSnapshot:
     """The failed snapshot that stands for a task the service keeps not knowing."""
-    message = "The service does not know this task (not found three times in a row)."
+    message = translate(
+        "Errors", "The service does not know this task (not found three times in a row)."
+    )
     raw = {
         "id": entry.task_id,
         "status": "not_found",

@@ -19,16 +19,20 @@ import keyring.backend
 import keyring.errors
 
 from reelwatch.api.urls import origin_of
+from reelwatch.i18n import translate
 from reelwatch.redact import register_secret
 
 SERVICE_NAME = "reelwatch"
 ENV_VAR = "REELWATCH_API_KEY"
 
-NO_KEYRING_HELP = (
-    "No usable keyring was found (a Secret Service such as GNOME Keyring or KWallet on Linux, "
-    "Keychain on macOS, Credential Manager on Windows). Install or unlock one, or set "
-    f"{ENV_VAR} in the environment."
-)
+
+def no_keyring_help() -> str:
+    return translate(
+        "Errors",
+        "No usable keyring was found (a Secret Service such as GNOME Keyring or KWallet on "
+        "Linux, Keychain on macOS, Credential Manager on Windows). Install or unlock one, or "
+        "set {env} in the environment.",
+    ).format(env=ENV_VAR)
 
 
 class KeyringUnavailableError(Exception):
@@ -83,7 +87,7 @@ class KeyStore:
         """Save the key in the keyring; returns where it now lives, for the user."""
         key = key.strip()
         if not key:
-            raise ValueError("The API key is empty.")
+            raise ValueError(translate("Errors", "The API key is empty."))
         register_secret(key)
         account = self.account_for(base_url)
         try:
@@ -131,26 +135,29 @@ class KeyStore:
         except KeyringUnavailableError as exc:
             return str(exc)
         name = getattr(backend, "name", type(backend).__name__)
-        return f"the system keyring ({name})"
+        return translate("Errors", "the system keyring ({name})").format(name=name)
 
     @staticmethod
     def _backend() -> keyring.backend.KeyringBackend:
         backend = keyring.get_keyring()
         module = type(backend).__module__
         if module == "keyring.backends.fail":
-            raise KeyringUnavailableError(NO_KEYRING_HELP)
+            raise KeyringUnavailableError(no_keyring_help())
         if module == "keyring.backends.chainer" and not getattr(backend, "backends", None):
-            raise KeyringUnavailableError(NO_KEYRING_HELP)
+            raise KeyringUnavailableError(no_keyring_help())
         return backend
 
 
 def _keyring_message(exc: BaseException) -> str:
     text = str(exc).strip()
     if isinstance(exc, keyring.errors.InitError) or "locked" in text.lower():
-        return (
+        return translate(
+            "Errors",
             "The system keyring could not be opened (is it locked?). Unlock it, or set "
-            f"{ENV_VAR} in the environment."
-        )
+            "{env} in the environment.",
+        ).format(env=ENV_VAR)
     if isinstance(exc, keyring.errors.NoKeyringError):
-        return NO_KEYRING_HELP
-    return f"The system keyring failed: {text or type(exc).__name__}."
+        return no_keyring_help()
+    return translate("Errors", "The system keyring failed: {reason}.").format(
+        reason=text or type(exc).__name__
+    )

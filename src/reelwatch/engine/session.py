@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from reelwatch.api.client import DEFAULT_TIMEOUT, VideoApiClient
+from reelwatch.api.client import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, VideoApiClient
 from reelwatch.api.ids import Extraction, extract_ids
 from reelwatch.api.urls import normalize_base_url
 from reelwatch.engine.attention import StallRules, StallWatch
@@ -43,6 +43,7 @@ class SessionConfig:
     auto_download: bool = True
     stall: StallRules = field(default_factory=StallRules)
     timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
+    deadline: float = DEFAULT_DEADLINE
     transport: httpx.AsyncBaseTransport | None = None
     """For tests only: a transport every client uses instead of the network."""
 
@@ -93,7 +94,11 @@ class Session:
         if client is None:
             lookup = self.keys.lookup(base_url)
             client = VideoApiClient(
-                base_url, lookup.key, timeout=self.config.timeout, transport=self.config.transport
+                base_url,
+                lookup.key,
+                timeout=self.config.timeout,
+                deadline=self.config.deadline,
+                transport=self.config.transport,
             )
             self._clients[base_url] = client
         return client

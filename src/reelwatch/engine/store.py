@@ -30,6 +30,8 @@ from reelwatch.engine.tracker import (
     TaskRecord,
     TrackerEvent,
 )
+from reelwatch.i18n import translate
+from reelwatch.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +75,11 @@ class TaskStore:
             self._db = self._open()
         except sqlite3.DatabaseError as exc:
             if getattr(exc, "sqlite_errorcode", None) not in _CORRUPT_CODES:
-                raise StoreError(f"The task list {path} could not be opened ({exc}).") from exc
+                raise StoreError(
+                    translate(
+                        "Errors", "The task list {path} could not be opened ({reason})."
+                    ).format(path=path, reason=exc)
+                ) from exc
             log.warning("Database %s unreadable (%s); starting a fresh one", path, exc)
             self.recovered_from = self._move_aside()
             self._db = self._open()
@@ -96,7 +102,10 @@ class TaskStore:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(
-                f"The task database was written by a newer Reelwatch (schema {version})."
+                translate(
+                    "Errors",
+                    "The task database was written by a newer Reelwatch (schema {version}).",
+                ).format(version=version)
             )
         for target in range(version + 1, SCHEMA_VERSION + 1):
             with _transaction(db):
@@ -140,7 +149,9 @@ class TaskStore:
             with _transaction(self._db):
                 self._db.executemany(sql, rows)
         except sqlite3.Error as exc:
-            raise StoreError(f"Could not save the task list ({exc}).") from exc
+            raise StoreError(
+                translate("Errors", "Could not save the task list ({reason}).").format(reason=exc)
+            ) from exc
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -159,7 +170,8 @@ def _transaction(db: sqlite3.Connection):  # type: ignore[no-untyped-def]
 
 
 def _row(record: TaskRecord) -> tuple[object, ...]:
-    snapshot = json.dumps(record.snapshot.raw) if record.snapshot is not None else None
+    """The record as a row; every text the server wrote is redacted (it may echo the key)."""
+    snapshot = redact(json.dumps(record.snapshot.raw)) if record.snapshot is not None else None
     download = record.download
     if download is DownloadState.ACTIVE:
         download = DownloadState.NONE  # an interrupted download starts again next time
@@ -168,10 +180,10 @@ def _row(record: TaskRecord) -> tuple[object, ...]:
         record.task_id,
         record.added_at,
         snapshot,
-        record.query_error,
+        redact(record.query_error) if record.query_error else None,
         record.file,
         download.value,
-        record.download_error,
+        redact(record.download_error) if record.download_error else None,
     )
 
 

@@ -268,4 +268,3 @@ def run_app(args: argparse.Namespace) -> int:
         window = None
     app.processEvents()
     return 0
-

@@ -96,9 +96,7 @@ class CrashReporter(QObject):
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("Something went wrong"))
         box.setText(
-            self.tr(
-                "Reelwatch hit an unexpected error. It keeps running, and your tasks are safe."
-            )
+            self.tr("Reelwatch hit an unexpected error. It keeps running, and your tasks are safe.")
         )
         where = (
             self.tr("The details are also in {path}.").format(path=self.log_file)

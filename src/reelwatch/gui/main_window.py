@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         self._service_banners: dict[str, Banner] = {}
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
-        self.resize(1360, 800)
+        self._fit_to_screen(1360, 800)
 
         self.model = TaskTableModel(session.tracker, self)
         self.proxy = TaskFilterModel(self)
@@ -118,6 +118,15 @@ class MainWindow(QMainWindow):
         self._refresh_everything()
 
     # -- construction ------------------------------------------------------
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """The first size: roomy, but never larger than the screen (layout restores later)."""
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            available = screen.availableGeometry()
+            width = min(width, int(available.width() * 0.94))
+            height = min(height, int(available.height() * 0.92))
+        self.resize(width, height)
 
     def _action(
         self,

@@ -7,6 +7,9 @@ QtCore, QtGui and QtWidgets at top level.
 The player is torn down explicitly in `shutdown()`: a QMediaPlayer whose QAudioOutput is still
 alive when the QApplication dies segfaults at exit (measured: 7 runs in 10 with no sound
 device). Player and audio output are also children of the pane, so they die with it.
+
+Every call that can tear the playback engine down (stop, a new source, seeking, deletion) is
+made as a queued call, from the event loop, never directly from Python: see `_call`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    Q_ARG,
+    QCoreApplication,
+    QEvent,
+    QEventLoop,
+    QMetaObject,
+    QObject,
+    QSize,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -44,6 +59,8 @@ Page = Literal["message", "details", "video"]
 #: How long a video may take to show its first frame before we call it broken. Generous on
 #: purpose: a loaded machine can take a few seconds; a working file shows one in well under 1 s.
 FIRST_FRAME_TIMEOUT_MS = 8000
+#: Upper bound for shutdown() to wait for the player's queued teardown.
+SHUTDOWN_TIMEOUT_MS = 3000
 
 _VIDEO_BACKGROUND = QColor(16, 16, 16)
 _PLAIN_SELECTABLE = (
@@ -59,6 +76,12 @@ def format_time(ms: int) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{secs:02d}"
     return f"{minutes}:{secs:02d}"
+
+
+def _queued(target: QObject, slot: str, *args: Any) -> None:
+    """Invoke ``slot`` on ``target`` from the event loop (see PreviewPane._call for why)."""
+    if not QMetaObject.invokeMethod(target, slot, Qt.ConnectionType.QueuedConnection, *args):
+        raise RuntimeError(f"cannot queue {type(target).__name__}.{slot}")
 
 
 class _ElidedLabel(QLabel):
@@ -157,6 +180,7 @@ class PreviewPane(QWidget):
         self._fail_pending = -1  # generation whose failure is already scheduled
         self._got_frame = False
         self._resume_on_show = False
+        self._want_play = False  # what the user asked for; the player catches up (queued)
         # Created on the first show_video (lazy QtMultimedia import).
         self._player: QMediaPlayer | None = None
         self._audio: QAudioOutput | None = None
@@ -270,8 +294,9 @@ class PreviewPane(QWidget):
         self._update_time_label(0, 0)
         self._stack.setCurrentWidget(self._video_page)
         self._watch_frames(True)
-        player.setSource(QUrl.fromLocalFile(os.fspath(path)))
-        player.play()
+        self._call("setSource", Q_ARG(QUrl, QUrl.fromLocalFile(os.fspath(path))))
+        self._call("play")
+        self._want_play = True
         self._watchdog.start(self._first_frame_timeout_ms)
 
     def clear(self) -> None:
@@ -279,25 +304,38 @@ class PreviewPane(QWidget):
         self.show_message(self.tr("No task selected"), self.tr("Select a task to see its details."))
 
     def shutdown(self) -> None:
-        """Stop playback and delete player and audio output now; safe to call twice.
+        """Stop playback and delete player and audio output before returning; idempotent.
 
-        The main window calls this on close, before the QApplication goes away.
+        The main window calls this on close, before the QApplication goes away. Stopping and
+        deleting run as queued calls (see `_call`) inside a short local event loop, so do not
+        call this from inside a coroutine.
         """
         self._watchdog.stop()
         self._exit_fullscreen()
         self._watch_frames(False)
         player, audio = self._player, self._audio
-        # Clear first: the player's own signals during stop() then find nothing to update.
+        # Cleared first: signals the player still sends find nothing to update.
         self._player = None
         self._audio = None
-        if player is not None and shiboken6.isValid(player):
-            player.stop()
-            player.setSource(QUrl())
-            shiboken6.delete(player)
-        if audio is not None and shiboken6.isValid(audio):
-            shiboken6.delete(audio)
+        self._want_play = False
         if self._video_page is not None:
             self._set_controls_enabled(False)
+        alive = [obj for obj in (player, audio) if obj is not None and shiboken6.isValid(obj)]
+        if not alive:
+            return
+        if QCoreApplication.instance() is None:  # too late for queued calls
+            for obj in alive:
+                shiboken6.delete(obj)
+            return
+        loop = QEventLoop()
+        if player in alive:
+            _queued(player, "stop")
+            _queued(player, "setSource", Q_ARG(QUrl, QUrl()))
+        for obj in alive:  # the player first: it must not outlive its audio output
+            _queued(obj, "deleteLater")
+        alive[-1].destroyed.connect(loop.quit)
+        QTimer.singleShot(SHUTDOWN_TIMEOUT_MS, loop, loop.quit)
+        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
 
     def toggle_play(self) -> None:
         """Pause a playing video or resume a paused one; nothing on other pages."""
@@ -305,13 +343,15 @@ class PreviewPane(QWidget):
         if player is None or self.current_page != "video" or self._failed:
             return
         self._resume_on_show = False
-        if player.playbackState() == player.PlaybackState.PlayingState:
-            player.pause()
-            self._watchdog.stop()
-        else:
-            player.play()
+        # The intended state, not playbackState(): a queued call may not have run yet.
+        self._want_play = not self._want_play
+        if self._want_play:
+            self._call("play")
             if not self._got_frame:
                 self._watchdog.start(self._first_frame_timeout_ms)
+        else:
+            self._call("pause")
+            self._watchdog.stop()
 
     def toggle_fullscreen(self) -> None:
         """Show the video alone on the whole screen, or bring it back into the pane."""
@@ -575,6 +615,19 @@ class PreviewPane(QWidget):
 
     # ------------------------------------------------------------------ player
 
+    def _call(self, slot: str, *args: Any) -> None:
+        """Call a QMediaPlayer slot as a queued call; never call them directly from Python.
+
+        Why: a direct call holds the GIL. Stopping, changing the source or seeking makes the
+        FFmpeg engine destroy its renderers in their own threads; their destructors call a
+        virtual of the Python-created player, which needs the GIL while holding a Qt mutex
+        that the direct call then waits for: a deadlock (measured: the test suite froze about
+        one run in 25 with a file that has an audio track, every time in a tight loop).
+        A queued call runs from the event loop in C++, without the GIL.
+        """
+        if self._player is not None:
+            _queued(self._player, slot, *args)
+
     def _ensure_player(self) -> None:
         """Import QtMultimedia and create page, player and audio output on first use."""
         if self._player is not None:
@@ -611,10 +664,10 @@ class PreviewPane(QWidget):
         self._resume_on_show = False
         self._exit_fullscreen()
         self._watch_frames(False)
-        player = self._player
-        if player is not None:
-            player.stop()
-            player.setSource(QUrl())
+        self._want_play = False
+        if self._player is not None:
+            self._call("stop")
+            self._call("setSource", Q_ARG(QUrl, QUrl()))
         sink = self.video_sink()
         if sink is not None:
             from PySide6.QtMultimedia import QVideoFrame
@@ -633,8 +686,11 @@ class PreviewPane(QWidget):
         self._frame_watch_connected = on
 
     def _on_frame(self, frame: QVideoFrame) -> None:
-        if self._got_frame or not frame.isValid():
+        player = self._player
+        if self._got_frame or not frame.isValid() or player is None:
             return
+        if not self._is_current_source(player):
+            return  # a last frame of the previous video
         self._got_frame = True
         self._watchdog.stop()
         # Directly, not deferred: a deferred disconnect could land after the next show_video
@@ -651,15 +707,15 @@ class PreviewPane(QWidget):
 
     def _on_player_error(self, error: QMediaPlayer.Error, text: str) -> None:
         player = self._player
-        if player is None or error == player.Error.NoError:
+        if player is None or error == player.Error.NoError or not self._is_current_source(player):
             return
         # Deferred: never tear the player down (or run user slots) inside its own signal.
         self._fail_soon(self._reason_for(error, text))
 
     def _on_media_status(self, status: QMediaPlayer.MediaStatus) -> None:
         player = self._player
-        if player is None:
-            return
+        if player is None or not self._is_current_source(player):
+            return  # the previous video, before the queued calls for this one ran
         statuses = player.MediaStatus
         if status == statuses.InvalidMedia:
             self._fail_soon(self._reason_for(player.error(), player.errorString()))
@@ -671,7 +727,14 @@ class PreviewPane(QWidget):
             QTimer.singleShot(0, self, lambda: self._check_has_video(generation))
         elif status == statuses.EndOfMedia:
             # Loop off: the player stopped at the end; show the end, ready to play again.
+            self._want_play = False
             self._slider.setValue(self._slider.maximum())
+
+    def _is_current_source(self, player: QMediaPlayer) -> bool:
+        """False while queued calls for a newer video have not reached the player yet."""
+        return self._path is not None and player.source() == QUrl.fromLocalFile(
+            os.fspath(self._path)
+        )
 
     def _check_has_video(self, generation: int) -> None:
         player = self._player
@@ -712,7 +775,7 @@ class PreviewPane(QWidget):
 
     def _seek(self, position: int) -> None:
         if self._player is not None and self._player.isSeekable():
-            self._player.setPosition(position)
+            self._call("setPosition", Q_ARG("qint64", int(position)))
 
     def _on_slider_action(self, action: int) -> None:
         # Keyboard, page clicks, the wheel, and the click-to-jump of _SeekStyle (a SliderMove
@@ -882,12 +945,9 @@ class PreviewPane(QWidget):
     def hideEvent(self, event: Any) -> None:
         """Pause while the window is hidden (tray, minimised): a looping video costs CPU."""
         player = self._player
-        if (
-            player is not None
-            and not self.is_fullscreen()
-            and player.playbackState() == player.PlaybackState.PlayingState
-        ):
-            player.pause()
+        if player is not None and not self.is_fullscreen() and self._want_play:
+            self._call("pause")
+            self._want_play = False
             self._watchdog.stop()
             self._resume_on_show = True
         super().hideEvent(event)
@@ -896,6 +956,7 @@ class PreviewPane(QWidget):
         super().showEvent(event)
         if self._resume_on_show and self._player is not None and self.current_page == "video":
             self._resume_on_show = False
-            self._player.play()
+            self._call("play")
+            self._want_play = True
             if not self._got_frame:
                 self._watchdog.start(self._first_frame_timeout_ms)

@@ -21,19 +21,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reelwatch.redact import redact
+
 _COPIED_FEEDBACK_MS = 1500
 
 
 def format_payload(payload: object) -> str:
-    """The text shown: JSON with indent 2 in server order; raw text when it is not JSON."""
+    """The text shown: JSON with indent 2 in server order; raw text when it is not JSON.
+
+    Redacted, because a careless gateway may echo the request's key back in its answer.
+    """
     if isinstance(payload, bytes | bytearray):
         payload = bytes(payload).decode("utf-8", errors="replace")
     if isinstance(payload, str):
         try:
             payload = json.loads(payload)
         except ValueError:
-            return payload
-    return json.dumps(payload, indent=2, ensure_ascii=False, default=str)
+            return redact(payload)
+    return redact(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
 
 
 class RawJsonDialog(QDialog):

@@ -348,4 +348,3 @@ class TaskFilterModel(QSortFilterProxyModel):
             prompt = (record.snapshot.prompt if record.snapshot else None) or ""
             return self._needle in record.task_id.lower() or self._needle in prompt.lower()
         return True
-
