@@ -36,6 +36,7 @@ import random
 import signal
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -79,15 +80,23 @@ class Api:
         self.soak_polls = args.soak_polls
         self.completed: set[str] = set()
         self.failed: set[str] = set()
+        self.first_request_at: float | None = None
 
     async def handle(self, request: Request) -> Response:
         parts = request.segments
+        if parts == ["_reset"]:
+            self.stats.clear()
+            self.first_request_at = None
+            return Response.json({})
         if parts == ["_stats"]:
             data = dict(self.stats)
+            data["first_request_at"] = self.first_request_at
             data["tasks_completed"] = len(self.completed)
             data["tasks_failed"] = len(self.failed)
             return Response.json(data)
         self.stats["requests"] += 1
+        if self.first_request_at is None:
+            self.first_request_at = time.monotonic()
         if len(parts) != 3 or parts[:2] != ["v1", "videos"]:
             self.stats["404"] += 1
             return Response.json({"error": {"message": "no such route"}}, 404)
@@ -111,7 +120,7 @@ class Api:
 
     def _fault(self):  # type: ignore[no-untyped-def]
         n = self.stats["requests"]
-        if n % 4000 == 0:
+        if n % 8000 == 0:
             return "429", lambda _id: Response.json(
                 {"error": {"message": "Rate limit reached", "type": "requests"}},
                 429,
@@ -187,10 +196,24 @@ class FileServer:
         self.size = path.stat().st_size
         self.server: asyncio.Server | None = None
         self.port = 0
+        self.tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.server = await asyncio.start_server(self._on_connect, "127.0.0.1", 0)
         self.port = self.server.sockets[0].getsockname()[1]
+
+    def _on_connect(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # A plain callback, so that asyncio.streams does not own (and report) the task.
+        task = asyncio.ensure_future(self._serve(reader, writer))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            self.server.close()
+        for task in list(self.tasks):
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         loop = asyncio.get_running_loop()
@@ -267,8 +290,8 @@ async def main() -> None:
         await stop.wait()
     finally:
         await server.stop()
-        if files is not None and files.server is not None:
-            files.server.close()
+        if files is not None:
+            await files.stop()
         if tmp is not None:
             tmp.cleanup()
 

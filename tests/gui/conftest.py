@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -38,7 +39,12 @@ def qloop(qloop_session):
 def run_in_loop(qtbot, coro, timeout: int = 10000):
     """Run a coroutine on the qasync loop from a test, driving Qt until it is done."""
     task = asyncio.get_running_loop().create_task(coro)
-    qtbot.waitUntil(task.done, timeout=timeout)
+    try:
+        qtbot.waitUntil(task.done, timeout=timeout)
+    except Exception:
+        for pending in asyncio.all_tasks(asyncio.get_running_loop()):  # what it is stuck on
+            pending.print_stack(file=sys.stderr)
+        raise
     return task.result()
 
 

@@ -116,9 +116,12 @@ def test_unfinished_task_shows_details(make_window, fake_api, qtbot) -> None:
     window.add_text(ID_A)
     wait_for(qtbot, lambda: window.session.tracker.records()[0].snapshot is not None)
     qtbot.waitUntil(lambda: window.preview.current_page == "details")
-    texts = [label.text() for label in window.preview.findChildren(QLabel) if label.isVisible()]
-    assert "A cat surfing" in texts
-    assert "42.0%" in texts
+
+    def shown() -> list[str]:
+        return [label.text() for label in window.preview.findChildren(QLabel) if label.isVisible()]
+
+    qtbot.waitUntil(lambda: "A cat surfing" in shown())
+    assert "42.0%" in shown()
 
 
 def test_filter_and_search(make_window, fake_api, qtbot) -> None:

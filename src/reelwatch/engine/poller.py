@@ -13,7 +13,6 @@ happens.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import logging
 import random
@@ -107,7 +106,8 @@ class _Service:
     base_url: str
     heap: list[tuple[float, int, str]] = field(default_factory=list)
     entries: dict[str, _Entry] = field(default_factory=dict)
-    wake: asyncio.Event = field(default_factory=asyncio.Event)
+    waiter: asyncio.Future[None] | None = None
+    """Set while the dispatcher sleeps; resolving it wakes the dispatcher early."""
     state: ServiceState = ServiceState.OK
     paused_until: float = 0.0
     pause_streak: int = 0
@@ -243,7 +243,7 @@ class Poller:
     def _push(self, service: _Service, entry: _Entry) -> None:
         self._seq += 1
         heapq.heappush(service.heap, (entry.due, self._seq, entry.task_id))
-        service.wake.set()
+        _wake(service)
 
     def _next_due(self, service: _Service) -> _Entry | None:
         """The entry due first, dropping heap items that no longer match their entry."""
@@ -257,12 +257,24 @@ class Poller:
         return None
 
     async def _sleep_or_wake(self, service: _Service, seconds: float | None) -> None:
-        """Sleep `seconds` (None: until woken); any push or state change wakes it early."""
-        service.wake.clear()
+        """Sleep `seconds` (None: until woken); any push or state change wakes it early.
+
+        One future and one timer: no helper task that a cancellation would have to
+        chase (a nested `wait_for` left a cancelled dispatcher hanging on shutdown).
+        """
         if seconds is not None and seconds <= 0:
             return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(service.wake.wait(), timeout=seconds)
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+        service.waiter = waiter
+        timer = loop.call_later(seconds, _resolve, waiter) if seconds is not None else None
+        try:
+            await waiter
+        finally:
+            if timer is not None:
+                timer.cancel()
+            if service.waiter is waiter:
+                service.waiter = None
 
     async def _dispatch(self, service: _Service) -> None:
         while True:
@@ -393,9 +405,19 @@ class Poller:
         changed = service.state is not state or state is ServiceState.PAUSED
         service.state = state
         if state is not ServiceState.AUTH:
-            service.wake.set()
+            _wake(service)
         if changed:
             self._emit(ServiceChanged(service.base_url, state, message, resume_in))
+
+
+def _resolve(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+def _wake(service: _Service) -> None:
+    if service.waiter is not None:
+        _resolve(service.waiter)
 
 
 def _not_found(entry: _Entry) -> TaskSnapshot:

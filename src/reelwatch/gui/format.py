@@ -9,14 +9,9 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from PySide6.QtCore import QCoreApplication
-
 from reelwatch.api.snapshot import TaskState
 from reelwatch.engine.tracker import DownloadState, TaskRecord
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Format", text)
+from reelwatch.i18n import translate
 
 
 def short_id(task_id: str, limit: int = 22) -> str:
@@ -30,14 +25,14 @@ def short_id(task_id: str, limit: int = 22) -> str:
 def duration(seconds: float) -> str:
     seconds = max(0, int(seconds))
     if seconds < 60:
-        return tr("{s} s").format(s=seconds)
+        return translate("Format", "{s} s").format(s=seconds)
     minutes, secs = divmod(seconds, 60)
     if minutes < 60:
-        return tr("{m} min {s:02d} s").format(m=minutes, s=secs)
+        return translate("Format", "{m} min {s:02d} s").format(m=minutes, s=secs)
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return tr("{h} h {m:02d} min").format(h=hours, m=minutes)
-    return tr("{d} days").format(d=hours // 24)
+        return translate("Format", "{h} h {m:02d} min").format(h=hours, m=minutes)
+    return translate("Format", "{d} days").format(d=hours // 24)
 
 
 def ago(epoch: float | None, now: float | None = None) -> str:
@@ -46,14 +41,14 @@ def ago(epoch: float | None, now: float | None = None) -> str:
         return ""
     delta = int((now or time.time()) - epoch)
     if delta < 5:
-        return tr("just now")
+        return translate("Format", "just now")
     if delta < 60:
-        return tr("{s} s ago").format(s=delta)
+        return translate("Format", "{s} s ago").format(s=delta)
     if delta < 3600:
-        return tr("{m} min ago").format(m=delta // 60)
+        return translate("Format", "{m} min ago").format(m=delta // 60)
     if delta < 48 * 3600:
-        return tr("{h} h ago").format(h=delta // 3600)
-    return tr("{d} days ago").format(d=delta // 86400)
+        return translate("Format", "{h} h ago").format(h=delta // 3600)
+    return translate("Format", "{d} days ago").format(d=delta // 86400)
 
 
 def timestamp(epoch: float | None) -> str:
@@ -64,12 +59,12 @@ def timestamp(epoch: float | None) -> str:
 
 def state_label(state: TaskState | None) -> str:
     labels = {
-        None: tr("Waiting"),
-        TaskState.QUEUED: tr("Queued"),
-        TaskState.RUNNING: tr("Running"),
-        TaskState.COMPLETED: tr("Completed"),
-        TaskState.FAILED: tr("Failed"),
-        TaskState.UNKNOWN: tr("Unknown"),
+        None: translate("Format", "Waiting"),
+        TaskState.QUEUED: translate("Format", "Queued"),
+        TaskState.RUNNING: translate("Format", "Running"),
+        TaskState.COMPLETED: translate("Format", "Completed"),
+        TaskState.FAILED: translate("Format", "Failed"),
+        TaskState.UNKNOWN: translate("Format", "Unknown"),
     }
     return labels[state]
 
@@ -89,9 +84,9 @@ def queue_text(record: TaskRecord) -> str:
     if snapshot is None or snapshot.state.terminal:
         return ""
     if snapshot.queue_position is not None:
-        return tr("#{n} in queue").format(n=snapshot.queue_position)
+        return translate("Format", "#{n} in queue").format(n=snapshot.queue_position)
     if snapshot.queue_wait:
-        return tr("wait {w}").format(w=snapshot.queue_wait)
+        return translate("Format", "wait {w}").format(w=snapshot.queue_wait)
     return ""
 
 
@@ -100,8 +95,8 @@ def expiry_text(expires_at: float | None, now: float | None = None) -> str:
         return ""
     left = expires_at - (now or time.time())
     if left <= 0:
-        return tr("link expired")
-    return tr("link expires in {d}").format(d=duration(left))
+        return translate("Format", "link expired")
+    return translate("Format", "link expires in {d}").format(d=duration(left))
 
 
 def result_text(record: TaskRecord, now: float | None = None) -> str:
@@ -109,70 +104,82 @@ def result_text(record: TaskRecord, now: float | None = None) -> str:
     snapshot = record.snapshot
     if record.download is DownloadState.ACTIVE:
         if record.download_progress is not None:
-            return tr("Downloading {p:.0f}%").format(p=record.download_progress * 100)
-        return tr("Downloading…")
+            return translate("Format", "Downloading {p:.0f}%").format(
+                p=record.download_progress * 100
+            )
+        return translate("Format", "Downloading…")
     if snapshot is not None and snapshot.state is TaskState.FAILED:
-        return tr("Failed: {reason}").format(reason=snapshot.error or snapshot.raw_status)
+        return translate("Format", "Failed: {reason}").format(
+            reason=snapshot.error or snapshot.raw_status
+        )
     if record.query_error:
-        return tr("Check failed: {reason}").format(reason=record.query_error)
+        return translate("Format", "Check failed: {reason}").format(reason=record.query_error)
     if snapshot is None or snapshot.state is not TaskState.COMPLETED:
         return ""
     if record.download is DownloadState.DONE and record.file:
-        return tr("Saved")
+        return translate("Format", "Saved")
     if record.download is DownloadState.FAILED:
-        return tr("Not saved: {reason}").format(reason=record.download_error or "")
+        return translate("Format", "Not saved: {reason}").format(reason=record.download_error or "")
     expiry = expiry_text(snapshot.expires_at, now)
     if snapshot.video_url:
-        return tr("Ready · {expiry}").format(expiry=expiry) if expiry else tr("Ready")
-    return tr("Ready (download from the service)")
+        return (
+            translate("Format", "Ready · {expiry}").format(expiry=expiry)
+            if expiry
+            else translate("Format", "Ready")
+        )
+    return translate("Format", "Ready (download from the service)")
 
 
 def detail_rows(record: TaskRecord, now: float | None = None) -> list[tuple[str, str]]:
     """Label/value pairs for the details pane of a task; empty values are left out."""
     snapshot = record.snapshot
     rows: list[tuple[str, str]] = [
-        (tr("Task"), record.task_id),
-        (tr("Service"), record.base_url),
+        (translate("Format", "Task"), record.task_id),
+        (translate("Format", "Service"), record.base_url),
         (
-            tr("State"),
+            translate("Format", "State"),
             state_label(record.state) + (f" ({snapshot.raw_status})" if snapshot else ""),
         ),
     ]
     if snapshot is not None:
         if snapshot.progress is not None:
-            rows.append((tr("Progress"), f"{snapshot.progress:.1f}%"))
+            rows.append((translate("Format", "Progress"), f"{snapshot.progress:.1f}%"))
         rows += [
-            (tr("Model"), snapshot.model or ""),
-            (tr("Prompt"), snapshot.prompt or ""),
-            (tr("Size"), snapshot.size or ""),
+            (translate("Format", "Model"), snapshot.model or ""),
+            (translate("Format", "Prompt"), snapshot.prompt or ""),
+            (translate("Format", "Size"), snapshot.size or ""),
             (
-                tr("Duration"),
-                tr("{s} s").format(s=snapshot.seconds)
+                translate("Format", "Duration"),
+                translate("Format", "{s} s").format(s=snapshot.seconds)
                 if snapshot.seconds
-                else (tr("{n} frames").format(n=snapshot.frames) if snapshot.frames else ""),
+                else (
+                    translate("Format", "{n} frames").format(n=snapshot.frames)
+                    if snapshot.frames
+                    else ""
+                ),
             ),
-            (tr("Queue"), queue_text(record)),
-            (tr("Created"), timestamp(snapshot.created_at)),
-            (tr("Completed"), timestamp(snapshot.completed_at)),
-            (tr("Link expires"), expiry_text(snapshot.expires_at, now)),
-            (tr("Error"), snapshot.error or ""),
-            (tr("Video link"), snapshot.video_url or ""),
+            (translate("Format", "Queue"), queue_text(record)),
+            (translate("Format", "Created"), timestamp(snapshot.created_at)),
+            (translate("Format", "Completed"), timestamp(snapshot.completed_at)),
+            (translate("Format", "Link expires"), expiry_text(snapshot.expires_at, now)),
+            (translate("Format", "Error"), snapshot.error or ""),
+            (translate("Format", "Video link"), snapshot.video_url or ""),
         ]
     rows += [
-        (tr("Added"), timestamp(record.added_at)),
-        (tr("Elapsed"), duration(elapsed_seconds(record, now))),
-        (tr("Last checked"), ago(record.last_polled_at, now)),
+        (translate("Format", "Added"), timestamp(record.added_at)),
+        (translate("Format", "Elapsed"), duration(elapsed_seconds(record, now))),
+        (translate("Format", "Last checked"), ago(record.last_polled_at, now)),
         (
-            tr("Next check"),
-            tr("in {d}").format(d=duration(record.next_poll_in))
+            translate("Format", "Next check"),
+            translate("Format", "in {d}").format(d=duration(record.next_poll_in))
             if record.next_poll_in is not None and not record.terminal
             else "",
         ),
-        (tr("Last check failed"), record.query_error or ""),
+        (translate("Format", "Last check failed"), record.query_error or ""),
         (
-            tr("Download"),
+            translate("Format", "Download"),
             result_text(record, now) if record.download is not DownloadState.NONE else "",
         ),
-        (tr("File"), record.file or ""),
+        (translate("Format", "File"), record.file or ""),
     ]
     return [(label, value) for label, value in rows if value]

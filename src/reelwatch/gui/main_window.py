@@ -11,7 +11,16 @@ import contextlib
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QByteArray,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -65,12 +74,15 @@ from reelwatch.gui.task_model import Column, RecordRole, TaskFilterModel, TaskTa
 from reelwatch.settings import GEOMETRY, HEADER, NOTIFY, SPLITTER, WINDOW_STATE, Settings
 
 _FILTERS: list[tuple[str, set[TaskState | None] | None]] = [
-    ("All tasks", None),
-    ("Unfinished", {None, TaskState.QUEUED, TaskState.RUNNING, TaskState.UNKNOWN}),
-    ("Queued", {TaskState.QUEUED}),
-    ("Running", {TaskState.RUNNING}),
-    ("Completed", {TaskState.COMPLETED}),
-    ("Failed", {TaskState.FAILED}),
+    (QT_TRANSLATE_NOOP("MainWindow", "All tasks"), None),
+    (
+        QT_TRANSLATE_NOOP("MainWindow", "Unfinished"),
+        {None, TaskState.QUEUED, TaskState.RUNNING, TaskState.UNKNOWN},
+    ),
+    (QT_TRANSLATE_NOOP("MainWindow", "Queued"), {TaskState.QUEUED}),
+    (QT_TRANSLATE_NOOP("MainWindow", "Running"), {TaskState.RUNNING}),
+    (QT_TRANSLATE_NOOP("MainWindow", "Completed"), {TaskState.COMPLETED}),
+    (QT_TRANSLATE_NOOP("MainWindow", "Failed"), {TaskState.FAILED}),
 ]
 
 

@@ -37,6 +37,7 @@ from reelwatch.engine.tracker import (
 )
 from reelwatch.gui import format as fmt
 from reelwatch.gui.icons import state_icon
+from reelwatch.i18n import translate
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -195,7 +196,7 @@ class TaskTableModel(QAbstractTableModel):
             if record.state is TaskState.UNKNOWN and snapshot:
                 label = f"{label} ({snapshot.raw_status})"
             if record.stalled:
-                label = fmt.tr("{state} · stalled?").format(state=label)
+                label = translate("TaskTableModel", "{state} · stalled?").format(state=label)
             return label
         if column == Column.PROGRESS:
             progress = snapshot.progress if snapshot else None
