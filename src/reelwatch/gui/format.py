@@ -183,3 +183,21 @@ def detail_rows(record: TaskRecord, now: float | None = None) -> list[tuple[str,
         (translate("Format", "File"), record.file or ""),
     ]
     return [(label, value) for label, value in rows if value]
+
+
+def video_summary(record: TaskRecord) -> str:
+    """A few lines under a playing video: what was asked for, by which model, where it is."""
+    snapshot = record.snapshot
+    lines: list[str] = []
+    if snapshot is not None:
+        if snapshot.prompt:
+            lines.append(snapshot.prompt)
+        facts = [snapshot.model, snapshot.size]
+        if snapshot.seconds:
+            facts.append(translate("Format", "{s} s").format(s=snapshot.seconds))
+        if snapshot.completed_at:
+            facts.append(timestamp(snapshot.completed_at))
+        lines.append(" · ".join(fact for fact in facts if fact))
+    if record.file:
+        lines.append(record.file)
+    return "\n".join(line for line in lines if line)

@@ -296,10 +296,24 @@ class MainWindow(QMainWindow):
         self.preview = PreviewPane(self)
         self.preview.addAction(self.act_play)
         self.table.addAction(self.act_play)
+        # Under a playing video: what it is (the details page is not shown then).
+        self.video_info = QLabel(self)
+        self.video_info.setObjectName("videoInfo")
+        self.video_info.setWordWrap(True)
+        self.video_info.setTextFormat(Qt.TextFormat.PlainText)
+        self.video_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.video_info.setContentsMargins(10, 8, 10, 4)
+        self.video_info.hide()
+        self.right = QWidget(self)
+        right_layout = QVBoxLayout(self.right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(0)
+        right_layout.addWidget(self.preview, 1)
+        right_layout.addWidget(self.video_info)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.left)
-        self.splitter.addWidget(self.preview)
+        self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
@@ -516,7 +530,7 @@ class MainWindow(QMainWindow):
         )
         self.setWindowTitle(title)
         self.left.setCurrentWidget(self.table if total else self.empty)
-        self.preview.setVisible(bool(total))  # nothing to preview: the welcome gets the room
+        self.right.setVisible(bool(total))  # nothing to preview: the welcome gets the room
         unfinished = total - done
         interval = fmt.duration(self.session.poller.settings.interval)
         if unfinished:
@@ -580,9 +594,13 @@ class MainWindow(QMainWindow):
                 )
             return
         title = fmt.short_id(record.task_id, 48)
-        if record.delivered and record.file and Path(record.file).is_file():
-            if self.preview.current_path != Path(record.file):
+        playing = record.delivered and record.file is not None and Path(record.file).is_file()
+        self.video_info.setVisible(playing)
+        if playing:
+            assert record.file is not None
+            if self.preview.current_path != Path(record.file).absolute():
                 self.preview.show_video(Path(record.file), title)
+            self.video_info.setText(fmt.video_summary(record))
             return
         if record.delivered and record.file:
             self.preview.show_message(
