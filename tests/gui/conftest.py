@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings
 
 from reelwatch.engine.poller import PollSettings
@@ -93,8 +94,14 @@ def make_window(qtbot, qloop, tmp_path: Path, settings: Settings):
 
 
 def close_window(qtbot, window, session: Session) -> None:
-    """What the app does on close: window first (saves layout, stops the player), then engine."""
-    if window.isVisible():
+    """What the app does on close: window first (saves layout, stops the player), then engine.
+
+    Safe to call twice (a test may close a window itself before the fixture does).
+    """
+    if getattr(session, "_closed_by_test", False):
+        return
+    session._closed_by_test = True  # type: ignore[attr-defined]
+    if shiboken6.isValid(window) and window.isVisible():
         window.close()
     run_in_loop(qtbot, session.aclose())
 

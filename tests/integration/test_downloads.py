@@ -158,3 +158,56 @@ def test_downloader_ignores_unfinished_tasks(tmp_path) -> None:
 
     run(go())
     assert isinstance(Downloader, type)
+
+
+def test_server_ignoring_range_starts_over(tmp_path) -> None:
+    calls: list[ServerRequest] = []
+
+    def serve(request: ServerRequest) -> Response:
+        calls.append(request)
+        whole = raw_step(VIDEO, 200, "video/mp4")  # never 206, whatever Range says
+        return truncated_step(whole, 70_000) if len(calls) == 1 else whole
+
+    with FakeApi() as api:
+        api.script_content("video_dl0009", [serve])
+        _, record = run(fetch(api, "video_dl0009", completed("video_dl0009", None), tmp_path))
+    assert record.download is DownloadState.DONE, record.download_error
+    assert calls[1].headers.get("range") == "bytes=70000-"
+    assert Path(record.file).read_bytes() == VIDEO  # rewritten from the start, not appended
+
+
+def test_full_disk_is_a_clear_error_and_removes_the_part_file(tmp_path, monkeypatch) -> None:
+    import errno
+    import io
+
+    real_open = Path.open
+
+    class FullDisk(io.RawIOBase):
+        def __init__(self, path: Path) -> None:
+            self._file = real_open(path, "wb")
+            self._written = 0
+
+        def write(self, data) -> int:
+            self._written += len(data)
+            if self._written > 50_000:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self._file.write(data)
+
+        def close(self) -> None:
+            self._file.close()
+            super().close()
+
+    def fake_open(self: Path, mode: str = "r", *args, **kwargs):
+        if self.name.endswith(".part") and "b" in mode and ("w" in mode or "a" in mode):
+            return FullDisk(self)
+        return real_open(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", fake_open)
+    with FakeApi() as api, FakeFileHost(VIDEO) as files:
+        session, record = run(
+            fetch(api, "video_dl0010", completed("video_dl0010", files.url), tmp_path)
+        )
+    assert record.download is DownloadState.FAILED
+    assert "disk is full" in record.download_error
+    assert not list(tmp_path.glob("*.part"))
+    assert session.tracker.get(record.key) is record  # the task is kept
