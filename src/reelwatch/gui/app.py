@@ -26,9 +26,11 @@ from reelwatch.gui.icons import app_icon
 from reelwatch.gui.main_window import MainWindow
 from reelwatch.gui.signals import SignalWatcher
 from reelwatch.gui.single_instance import SingleInstance
+from reelwatch.gui.translations import install_translations
+from reelwatch.i18n import translate
 from reelwatch.logs import setup_file_logging
 from reelwatch.paths import DESKTOP_FILE, database_path, init_application_names, log_dir
-from reelwatch.settings import AUTO_DOWNLOAD, Settings
+from reelwatch.settings import AUTO_DOWNLOAD, LANGUAGE, Settings
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +211,7 @@ def run_app(args: argparse.Namespace) -> int:
     app.setQuitOnLastWindowClosed(False)
 
     settings = Settings()
+    install_translations(app, settings.get(LANGUAGE))
     log_file = setup_file_logging(log_dir())
     reporter = CrashReporter(log_file=str(log_file) if log_file else None)
     try:
@@ -250,7 +253,7 @@ def run_app(args: argparse.Namespace) -> int:
             if notice:
                 window.show_notice(notice)
             if text.strip():
-                window.add_text(text, source="the command line")
+                window.add_text(text, source=translate("MainWindow", "the command line"))
             await controller.closed
         finally:
             await controller.shutdown()

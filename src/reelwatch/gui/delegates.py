@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QPainter, QPalette
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QStyle,
@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from reelwatch.api.snapshot import TaskState
-from reelwatch.gui.task_model import ProgressRole, StateRole, state_color
+from reelwatch.gui.task_model import STATE_COLORS, ProgressRole, StateRole
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -56,5 +56,6 @@ class ProgressDelegate(QStyledItemDelegate):
             bar.progress = round(progress)
             bar.text = f"{progress:.0f}%"
         if state in (TaskState.COMPLETED, TaskState.FAILED):
-            bar.palette.setColor(QPalette.ColorRole.Highlight, state_color(state))
+            # The deep shade in light and dark alike: the bar's text is white on it.
+            bar.palette.setColor(QPalette.ColorRole.Highlight, QColor(STATE_COLORS[state][0]))
         style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, widget)

@@ -158,65 +158,78 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        tr = self.tr
         self.act_add = self._action(
-            tr("&Add tasks…"), self.open_add_dialog, "Ctrl+N", tr("Paste or type task ids to track")
+            self.tr("&Add tasks…"),
+            self.open_add_dialog,
+            "Ctrl+N",
+            self.tr("Paste or type task ids to track"),
         )
         self.act_paste = self._action(
-            tr("&Paste ids"),
+            self.tr("&Paste ids"),
             self.paste_clipboard,
             QKeySequence.StandardKey.Paste,
-            tr("Track every task id found in the clipboard"),
+            self.tr("Track every task id found in the clipboard"),
         )
         self.act_refresh = self._action(
-            tr("&Refresh now"), self.refresh_selected, "F5", tr("Check the selected tasks now")
+            self.tr("&Refresh now"),
+            self.refresh_selected,
+            "F5",
+            self.tr("Check the selected tasks now"),
         )
         self.act_copy_id = self._action(
-            tr("&Copy id"), self.copy_ids, QKeySequence.StandardKey.Copy, tr("Copy the task ids")
+            self.tr("&Copy id"),
+            self.copy_ids,
+            QKeySequence.StandardKey.Copy,
+            self.tr("Copy the task ids"),
         )
         self.act_copy_link = self._action(
-            tr("Copy video &link"), self.copy_link, "Ctrl+Shift+C", tr("Copy the video's link")
+            self.tr("Copy video &link"),
+            self.copy_link,
+            "Ctrl+Shift+C",
+            self.tr("Copy the video's link"),
         )
         self.act_raw = self._action(
-            tr("Show raw &JSON…"),
+            self.tr("Show raw &JSON…"),
             self.show_raw_json,
             "Ctrl+J",
-            tr("The last answer of the service, as it came"),
+            self.tr("The last answer of the service, as it came"),
         )
         self.act_save = self._action(
-            tr("&Save video as…"), self.save_video_as, QKeySequence.StandardKey.Save
+            self.tr("&Save video as…"), self.save_video_as, QKeySequence.StandardKey.Save
         )
         self.act_open_folder = self._action(
-            tr("Open containing &folder"), self.open_folder, "Ctrl+Shift+O"
+            self.tr("Open containing &folder"), self.open_folder, "Ctrl+Shift+O"
         )
         self.act_open_link = self._action(
-            tr("Open link in &browser"), self.open_link, "Ctrl+Shift+B"
+            self.tr("Open link in &browser"), self.open_link, "Ctrl+Shift+B"
         )
         self.act_remove = self._action(
-            tr("&Remove"),
+            self.tr("&Remove"),
             self.remove_selected,
             QKeySequence.StandardKey.Delete,
-            tr("Stop tracking the selected tasks (undoable)"),
+            self.tr("Stop tracking the selected tasks (undoable)"),
         )
         self.act_undo = self._action(
-            tr("&Undo remove"), self.undo_remove, QKeySequence.StandardKey.Undo
+            self.tr("&Undo remove"), self.undo_remove, QKeySequence.StandardKey.Undo
         )
         self.act_settings = self._action(
-            tr("S&ettings…"), self.open_settings, QKeySequence.StandardKey.Preferences
+            self.tr("S&ettings…"), self.open_settings, QKeySequence.StandardKey.Preferences
         )
         if self.act_settings.shortcut().isEmpty():
             self.act_settings.setShortcut(QKeySequence("Ctrl+,"))
-        self.act_quit = self._action(tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.act_quit = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         if self.act_quit.shortcut().isEmpty():
             self.act_quit.setShortcut(QKeySequence("Ctrl+Q"))
-        self.act_find = self._action(tr("&Find"), self.focus_search, QKeySequence.StandardKey.Find)
-        self.act_demo = self._action(tr("Try the &demo"), self._toggle_demo)
-        self.act_about = self._action(tr("&About Reelwatch"), self.show_about)
-        self.act_play = QAction(tr("&Play/Pause"), self)
+        self.act_find = self._action(
+            self.tr("&Find"), self.focus_search, QKeySequence.StandardKey.Find
+        )
+        self.act_demo = self._action(self.tr("Try the &demo"), self._toggle_demo)
+        self.act_about = self._action(self.tr("&About Reelwatch"), self.show_about)
+        self.act_play = QAction(self.tr("&Play/Pause"), self)
         self.act_play.setShortcut(QKeySequence(Qt.Key.Key_Space))
         self.act_play.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.act_play.triggered.connect(lambda: self.preview.toggle_play())
-        self.act_details = QAction(tr("&Details…"), self)
+        self.act_details = QAction(self.tr("&Details…"), self)
         self.act_details.setShortcuts(
             [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
         )

@@ -49,11 +49,13 @@ from PySide6.QtWidgets import (
 
 from reelwatch.api.urls import normalize_base_url
 from reelwatch.engine.secrets import ENV_VAR, KeyLookup, KeyringUnavailableError, KeyStore
+from reelwatch.gui.translations import LANGUAGES
 from reelwatch.settings import (
     AUTO_DOWNLOAD,
     BASE_URL,
     DOWNLOAD_DIR,
     INTERVAL,
+    LANGUAGE,
     MAX_RATE,
     NOTIFY,
     SERVICES,
@@ -172,6 +174,7 @@ class SettingsDialog(QDialog):
             self._build_polling(layout),
             self._build_downloads(layout),
             self._build_notifications(layout),
+            self._build_language(layout),
         ]
         self._align_labels(forms)
         layout.addStretch(1)
@@ -372,6 +375,22 @@ class SettingsDialog(QDialog):
         layout.addWidget(group)
         return form
 
+    def _build_language(self, layout: QVBoxLayout) -> QFormLayout:
+        group = QGroupBox(self.tr("Language"), self)
+        form = self._form(group)
+        self._language = QComboBox(group)
+        self._language.setObjectName("language")
+        # Each language is named in itself, so anyone can find their own.
+        for code, name in LANGUAGES:
+            label = self.tr("System default") if not code else name
+            self._language.addItem(label, code)
+        current = self._language.findData(self._settings.get(LANGUAGE))
+        self._language.setCurrentIndex(max(0, current))
+        self._language.setToolTip(self.tr("Takes effect the next time Reelwatch starts"))
+        form.addRow(self.tr("&Language:"), self._language)
+        layout.addWidget(group)
+        return form
+
     @staticmethod
     def _align_labels(forms: list[QFormLayout]) -> None:
         """Give every label column the same width, so the groups line up."""
@@ -423,6 +442,7 @@ class SettingsDialog(QDialog):
             self._choose,
             self._auto_download,
             self._notify,
+            self._language,
         ):
             widget.setEnabled(False)
         self._ok.setText(self.tr("Close"))
@@ -448,6 +468,7 @@ class SettingsDialog(QDialog):
         settings.set(DOWNLOAD_DIR, self._folder.text().strip())
         settings.set(AUTO_DOWNLOAD, self._auto_download.isChecked())
         settings.set(NOTIFY, self._notify.isChecked())
+        settings.set(LANGUAGE, self._language.currentData() or "")
         settings.sync()
 
     def _apply_key(self, url: str) -> bool:
