@@ -31,10 +31,7 @@ def test_window_menus_headers_and_dialogs_in_chinese(
     window = make_window(fake_api.base_url, interval=3600)
     menus = [action.text() for action in window.menuBar().actions()]
     assert menus == ["文件(&F)", "任务(&T)", "视图(&V)", "帮助(&H)"]
-    headers = [
-        window.model.headerData(c, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal)
-        for c in Column
-    ]
+    headers = [window.model.headerData(c, Qt.Orientation.Horizontal) for c in Column]
     assert headers[Column.STATE] != "State" and all(h and not h.isascii() for h in headers)
     assert window.act_add.text() == "添加任务(&A)…"
     window.add_text("video_chinese01")
