@@ -729,8 +729,12 @@ Each id is tracked once; lines without an id are listed below.</source>
         <translation>详细信息(&amp;D)…</translation>
     </message>
     <message>
-        <source>Main</source>
-        <translation>主工具栏</translation>
+        <source>&amp;Toolbar</source>
+        <translation>工具栏(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Show:</source>
+        <translation>显示(&amp;S)：</translation>
     </message>
     <message>
         <source>Show tasks</source>
@@ -1279,6 +1283,22 @@ Reelwatch 会检查每个任务，视频一就绪就立即保存，并在这里�
     <message>
         <source>Show a desktop notification for finished tasks</source>
         <translation>为已结束的任务显示桌面通知</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Takes effect the next time Reelwatch starts</source>
+        <translation>下次启动 Reelwatch 时生效</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
     </message>
     <message>
         <source>Close</source>

@@ -237,7 +237,7 @@ class MainWindow(QMainWindow):
         self.act_details.triggered.connect(self.show_raw_json)
 
     def _build_ui(self) -> None:
-        toolbar = QToolBar(self.tr("Main"), self)
+        toolbar = QToolBar(self.tr("&Toolbar"), self)
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -250,7 +250,11 @@ class MainWindow(QMainWindow):
         spacer = QWidget(toolbar)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
+        show_label = QLabel(self.tr("&Show:"), toolbar)
+        show_label.setContentsMargins(0, 0, 4, 0)
+        toolbar.addWidget(show_label)
         self.filter_combo = QComboBox(toolbar)
+        show_label.setBuddy(self.filter_combo)
         self.filter_combo.setAccessibleName(self.tr("Show tasks"))
         self.filter_combo.setToolTip(self.tr("Show only tasks in a state"))
         for label, _ in _FILTERS:
@@ -348,6 +352,10 @@ class MainWindow(QMainWindow):
         self.status_counts = QLabel(self)
         self.status_counts.setContentsMargins(0, 0, 8, 0)
         self.statusBar().addPermanentWidget(self.status_counts)
+        # Tab goes where the eye goes: the list, the preview, then search and filter.
+        QWidget.setTabOrder(self.table, self.preview)
+        QWidget.setTabOrder(self.preview, self.search)
+        QWidget.setTabOrder(self.search, self.filter_combo)
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.setInterval(15000)
@@ -454,6 +462,7 @@ class MainWindow(QMainWindow):
         records = self.session.tracker.records()
         if records and self._selected_key() is None:
             self.select_task(records[0].key)
+            self.table.setFocus()
         self._update_demo_banner()
         self._update_counts()
         self._update_actions()
