@@ -19,12 +19,10 @@ from __future__ import annotations
 import math
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from PySide6.QtCore import QLocale, QMimeData, QSize, QSizeF, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, QMimeData, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QKeySequence,
     QPalette,
-    QResizeEvent,
     QShortcut,
     QShowEvent,
     QTextOption,
@@ -45,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from reelwatch.api.ids import MAX_TEXT_CHARS, Extraction, InputTooLargeError, extract_ids
 from reelwatch.api.urls import normalize_base_url
+from reelwatch.gui.widgets import WrappedLabel, error_color
 
 #: Quiet time after the last edit before the text is scanned.
 DEBOUNCE_MS = 150
@@ -63,37 +62,6 @@ def _scan(text: str) -> Extraction | InputTooLargeError:
         return extract_ids(text)
     except InputTooLargeError as exc:
         return exc
-
-
-def _error_color(widget: QWidget) -> QColor:
-    """A red that stays readable on light and dark palettes."""
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return QColor("#f2b8b5") if dark else QColor("#b3261e")
-
-
-class _WrappedLabel(QLabel):
-    """A word-wrapped plain-text label whose size hint follows the width it really has.
-
-    QFormLayout sizes rows from `sizeHint()`, and QLabel's hint for wrapped text assumes a
-    narrow width (a one-line sentence is reported three lines tall), which leaves gaps in the
-    form; answering for the actual width fixes that.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        height = self.heightForWidth(self.width()) if self.width() > 0 else -1
-        return QSize(hint.width(), height) if height > 0 else hint
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
-            self.updateGeometry()
 
 
 class _PasteEdit(QPlainTextEdit):
@@ -175,7 +143,7 @@ class AddTasksDialog(QDialog):
         self._edit.textChanged.connect(self._text_changed)
         self._edit.paste_refused.connect(self._paste_refused)
 
-        self._summary = _WrappedLabel(self)
+        self._summary = WrappedLabel(self)
         self._summary.setObjectName("summary")
         self._summary.setAccessibleName(self.tr("Scan result"))
         font = self._summary.font()
@@ -225,7 +193,7 @@ class AddTasksDialog(QDialog):
         self._service.setCurrentText(current)
         self._service.editTextChanged.connect(self._validate_url)
 
-        self._url_note = _WrappedLabel(self)
+        self._url_note = WrappedLabel(self)
         self._url_note.setObjectName("urlNote")
 
         form = QFormLayout()
@@ -389,7 +357,7 @@ class AddTasksDialog(QDialog):
             color = self.palette().color(QPalette.ColorRole.PlaceholderText)
         elif self._scan_error:
             text = self._scan_error
-            color = _error_color(self)
+            color = error_color(self)
         else:
             if count == 0:
                 text = self.tr("No task id found yet")
@@ -466,7 +434,7 @@ class AddTasksDialog(QDialog):
         except ValueError as exc:
             self._base_url = None
             self._url_note.setText(str(exc))
-            palette.setColor(QPalette.ColorRole.WindowText, _error_color(self))
+            palette.setColor(QPalette.ColorRole.WindowText, error_color(self))
         else:
             self._base_url = normal
             if normal != text.strip():

@@ -23,7 +23,6 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPixmap,
-    QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -50,6 +49,7 @@ from PySide6.QtWidgets import (
 from reelwatch.api.urls import normalize_base_url
 from reelwatch.engine.secrets import ENV_VAR, KeyLookup, KeyringUnavailableError, KeyStore
 from reelwatch.gui.translations import LANGUAGES
+from reelwatch.gui.widgets import WrappedFrame, WrappedLabel, error_color
 from reelwatch.settings import (
     AUTO_DOWNLOAD,
     BASE_URL,
@@ -70,12 +70,6 @@ _KEY_REFRESH_MS = 300
 _PLAIN_SELECTABLE = (
     Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
 )
-
-
-def _error_color(widget: QWidget) -> QColor:
-    """A red that stays readable on light and dark palettes."""
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return QColor("#f2b8b5") if dark else QColor("#b3261e")
 
 
 def _eye_icon(color: QColor, crossed: bool) -> QIcon:
@@ -100,45 +94,6 @@ def _eye_icon(color: QColor, crossed: bool) -> QIcon:
         painter.end()
         icon.addPixmap(pixmap)
     return icon
-
-
-class _WrappedLabel(QLabel):
-    """A word-wrapped plain-text label whose size hint follows the width it really has.
-
-    QFormLayout sizes rows from `sizeHint()`, and QLabel's hint for wrapped text assumes a
-    narrow width (a one-line sentence is reported three lines tall), which leaves gaps in the
-    form; answering for the actual width fixes that.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        height = self.heightForWidth(self.width()) if self.width() > 0 else -1
-        return QSize(hint.width(), height) if height > 0 else hint
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
-            self.updateGeometry()
-
-
-class _WarningBox(QFrame):
-    """A framed icon + wrapped text; its size hint follows its width, like `_WrappedLabel`."""
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        height = self.heightForWidth(self.width()) if self.width() > 0 else -1
-        return QSize(hint.width(), height) if height > 0 else hint
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
-            self.updateGeometry()
 
 
 class SettingsDialog(QDialog):
@@ -203,7 +158,7 @@ class SettingsDialog(QDialog):
         return form
 
     def _note(self, name: str) -> QLabel:
-        label = _WrappedLabel(self)
+        label = WrappedLabel(self)
         label.setObjectName(name)
         label.setTextInteractionFlags(_PLAIN_SELECTABLE)
         return label
@@ -277,7 +232,7 @@ class SettingsDialog(QDialog):
         self._key_status = self._note("keyStatus")
         form.addRow("", self._key_status)
 
-        self._warning = _WarningBox(group)
+        self._warning = WrappedFrame(group)
         self._warning.setObjectName("keyWarning")
         self._warning.setFrameShape(QFrame.Shape.StyledPanel)
         warning_layout = QHBoxLayout(self._warning)
@@ -534,7 +489,7 @@ class SettingsDialog(QDialog):
         except ValueError as exc:
             self._base_url = None
             self._url_note.setText(str(exc))
-            palette.setColor(QPalette.ColorRole.WindowText, _error_color(self))
+            palette.setColor(QPalette.ColorRole.WindowText, error_color(self))
         else:
             self._base_url = normal
             self._url_note.setText(
