@@ -399,7 +399,7 @@ class _Watcher:
         else:
             state = snapshot.state.value if snapshot else "error"
             progress = progress_text(snapshot.progress) if snapshot else ""
-            detail = detail_text(snapshot, record.query_error, record.file)
+            detail = _watch_detail(record)
             stamp = time.strftime("%H:%M:%S")
             print(f"{stamp}  {record.task_id}  {state} {progress}  {detail}".rstrip(), flush=True)
 
@@ -412,9 +412,7 @@ class _Watcher:
             snapshot = record.snapshot
             state = snapshot.state.value if snapshot else "…"
             progress = snapshot.progress if snapshot else None
-            detail = detail_text(snapshot, record.query_error, record.file)
-            if record.download is DownloadState.ACTIVE:
-                detail = "downloading…"
+            detail = _watch_detail(record)
             lines.append(
                 f"{task_id[:40]:<40}  {state:<9} {bar(progress)} {progress_text(progress):>4}  "
                 f"{detail}"[:200]
@@ -443,6 +441,14 @@ class _Watcher:
     def _finish(self, code: int) -> None:
         if not self.finished.done():
             self.finished.set_result(code)
+
+
+def _watch_detail(record: TaskRecord) -> str:
+    if record.download is DownloadState.ACTIVE:
+        return "downloading…"
+    if record.download is DownloadState.FAILED and record.download_error:
+        return record.download_error
+    return detail_text(record.snapshot, record.query_error, record.file)
 
 
 # -- key ---------------------------------------------------------------------------
