@@ -356,6 +356,10 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.table, self.preview)
         QWidget.setTabOrder(self.preview, self.search)
         QWidget.setTabOrder(self.search, self.filter_combo)
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(100)
+        self._counts_timer.timeout.connect(self._update_counts)
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.setInterval(15000)
@@ -497,7 +501,7 @@ class MainWindow(QMainWindow):
             self._on_service(event)
             return
         if isinstance(event, Added | Removed):
-            self._update_counts()
+            self._update_counts()  # the user's own action: at once
             self._update_actions()
             if isinstance(event, Added) and self._selected_key() is None:
                 self.select_task(event.records[0].key)
@@ -505,7 +509,7 @@ class MainWindow(QMainWindow):
                 self._update_preview()
         elif isinstance(event, Changed):
             if "snapshot" in event.fields:
-                self._update_counts()
+                self._counts_timer.start()  # counting is O(tasks): once per burst of changes
             if event.record.key == self._selected_key():
                 self._update_preview()
                 self._update_actions()
