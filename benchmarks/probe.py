@@ -30,7 +30,7 @@ def hook(cls) -> None:  # type: ignore[no-untyped-def]
     def report() -> None:
         print(f"PAINTED {time.monotonic():.6f}", flush=True)
 
-    def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         original(self, event)
         if not state["done"]:
             state["done"] = True

@@ -31,8 +31,10 @@ KEY = "sk-bench-0123456789"
 GROUPS = (
     ("reelwatch", ("reelwatch/",)),
     ("qasync", ("qasync/",)),
-    ("http stack (httpx/httpcore/h11/anyio)", ("httpx/", "httpcore/", "h11/", "anyio/",
-                                              "sniffio/")),
+    (
+        "http stack (httpx/httpcore/h11/anyio)",
+        ("httpx/", "httpcore/", "h11/", "anyio/", "sniffio/"),
+    ),
     ("asyncio", ("asyncio/", "selectors.py")),
     ("json", ("json/",)),
     ("sqlite", ("sqlite3/",)),

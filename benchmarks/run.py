@@ -150,10 +150,11 @@ class AppHome:
 
     def fill_store(self, api: str, n: int, prefix: str = "video_bench") -> None:
         """`n` tracked, unfinished tasks with a stored snapshot, as after a day of use."""
+        from server import video
+
         from reelwatch.api.snapshot import parse_snapshot
         from reelwatch.engine.store import TaskStore
         from reelwatch.engine.tracker import TaskRecord
-        from server import video
 
         path = self.data / "reelwatch" / "tasks.sqlite3"
         for suffix in ("", "-wal", "-shm"):
@@ -272,10 +273,24 @@ def bench_lag(opts: argparse.Namespace, tmp: Path) -> list[dict]:
             home.fill_store(api, 0)
             app.append(
                 run_worker(
-                    ["lag", "--api", api, "--tasks", "1000", "--interval", "1", "--max-rate", "0",
-                     "--seconds", str(seconds), "--warmup-s", "3"],
-                    180, home.env(api),
-                )  # fmt: skip
+                    [
+                        "lag",
+                        "--api",
+                        api,
+                        "--tasks",
+                        "1000",
+                        "--interval",
+                        "1",
+                        "--max-rate",
+                        "0",
+                        "--seconds",
+                        str(seconds),
+                        "--warmup-s",
+                        "3",
+                    ],
+                    180,
+                    home.env(api),
+                )
             )
     info = {
         "polls_per_s": [round(r["polls_per_s"], 1) for r in app],
@@ -546,8 +561,9 @@ def print_table(rows: list[dict]) -> None:
         if "delta_mb" in r["details"]:
             ratio_text += f" (+{r['details']['delta_mb']:.0f} MB)"
         result = {True: "PASS", False: "FAIL", None: "info"}[r["pass"]]
-        table.append([r["name"], r["unit"], fmt(r["median"]), fmt(r["min"]), fmt(r["max"]),
-                      str(r["runs"]), fmt(r["floor"]), ratio_text, r["target"], result])  # fmt: skip
+        cells = [r["name"], r["unit"], fmt(r["median"]), fmt(r["min"]), fmt(r["max"]),
+                 str(r["runs"]), fmt(r["floor"]), ratio_text, r["target"], result]  # fmt: skip
+        table.append(cells)
     widths = [max(len(line[i]) for line in table) for i in range(len(headers))]
     for n, line in enumerate(table):
         print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)))
@@ -630,8 +646,10 @@ def main() -> int:
     print()
     print_table(merged)
     if SHUTDOWN_HANGS:
-        print(f"\nthe app ignored SIGTERM {len(SHUTDOWN_HANGS)} time(s) and was killed "
-              "(shutdown hang; see README)")
+        print(
+            f"\nthe app ignored SIGTERM {len(SHUTDOWN_HANGS)} time(s) and was killed "
+            "(shutdown hang; see README)"
+        )
     print(f"\nwritten {RESULTS.relative_to(HERE.parent)}"
           + (f"; FAILED to run: {', '.join(failures)}" if failures else ""))  # fmt: skip
     return 1 if failures else 0

@@ -176,9 +176,7 @@ def _truncated_json(task_id: str) -> Response:
 
 def _cut_body(task_id: str) -> Response:
     body = json.dumps(video(task_id, "in_progress", 50)).encode()
-    return Response(
-        200, {"Content-Type": "application/json"}, body[:40], content_length=len(body)
-    )
+    return Response(200, {"Content-Type": "application/json"}, body[:40], content_length=len(body))
 
 
 def _slow(task_id: str) -> Response:
@@ -237,7 +235,12 @@ class FileServer:
                     continue
                 with self.path.open("rb") as handle:
                     await loop.sendfile(writer.transport, handle)
-        except (asyncio.IncompleteReadError, ConnectionError, TimeoutError, asyncio.LimitOverrunError):
+        except (
+            asyncio.IncompleteReadError,
+            ConnectionError,
+            TimeoutError,
+            asyncio.LimitOverrunError,
+        ):
             pass
         finally:
             writer.close()
@@ -258,6 +261,7 @@ async def main() -> None:
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+
     # The parent holds our stdin open; EOF means it went away: stop too.
     def on_stdin() -> None:
         try:

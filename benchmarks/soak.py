@@ -195,15 +195,21 @@ def main() -> None:
     }
     if not args.json:
         rss = result["rss_mb"]
-        print(f"soak ({result['variant']}): {result['ended_because']} after {result['wall_s']:.0f} s")
-        print(f"  requests {result['server']['requests']:,} (client saw {result['polls']:,} polls, "
-              f"{result['polls_ok']:,} good, {result['polls_per_s']:.0f}/s)")
+        print(
+            f"soak ({result['variant']}): {result['ended_because']} after {result['wall_s']:.0f} s"
+        )
+        print(
+            f"  requests {result['server']['requests']:,} (client saw {result['polls']:,} polls, "
+            f"{result['polls_ok']:,} good, {result['polls_per_s']:.0f}/s)"
+        )
         print(f"  faults injected {faults}")
         print(f"  errors by kind  {result['errors_by_kind']}")
         print(f"  tasks           {result['task_states']}")
-        print(f"  RSS MB start {rss['start']:.1f}  middle {rss['middle']:.1f}  end {rss['end']:.1f}"
-              f"  peak {rss['peak']:.1f}  slope {result['rss_slope_mb_per_min']:+.3f} MB/min"
-              f" ({result['rss_slope_mb_per_10k_polls']:+.3f} MB per 10k polls)")
+        print(
+            f"  RSS MB start {rss['start']:.1f}  middle {rss['middle']:.1f}  end {rss['end']:.1f}"
+            f"  peak {rss['peak']:.1f}  slope {result['rss_slope_mb_per_min']:+.3f} MB/min"
+            f" ({result['rss_slope_mb_per_10k_polls']:+.3f} MB per 10k polls)"
+        )
     print(json.dumps(result), flush=True)
 
 

@@ -60,8 +60,9 @@ class PollCounter:
             future.set_result((time.process_time(), time.perf_counter()))
 
 
-def poll_result(kind: str, start: tuple[float, float], end: tuple[float, float], polls: int,
-                errors: int) -> dict:
+def poll_result(
+    kind: str, start: tuple[float, float], end: tuple[float, float], polls: int, errors: int
+) -> dict:
     cpu = end[0] - start[0]
     wall = end[1] - start[1]
     return {
@@ -422,12 +423,14 @@ class Diagnosis:
 
 
 def _make_timing_application():  # type: ignore[no-untyped-def]
+    from typing import ClassVar
+
     from PySide6.QtWidgets import QApplication
 
     class TimingApplication(QApplication):
         """--diagnose: times every top-level event dispatch (paints, timers, sockets)."""
 
-        slow: list[tuple[float, str]] = []
+        slow: ClassVar[list[tuple[float, str]]] = []
         depth = 0
         enabled = False
 
@@ -607,8 +610,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
         "what",
-        choices=("poll-floor", "poll-engine", "poll-qasync", "poll-app", "lag", "lag-floor",
-                 "download"),
+        choices=(
+            "poll-floor",
+            "poll-engine",
+            "poll-qasync",
+            "poll-app",
+            "lag",
+            "lag-floor",
+            "download",
+        ),
     )
     parser.add_argument("--api", default="")
     parser.add_argument("--tasks", type=int, default=1000)
@@ -623,7 +633,10 @@ def main() -> None:
     parser.add_argument("--task", default="video_download01")
     parser.add_argument("--size", type=int, default=0)
     parser.add_argument(
-        "--experiment", action="append", default=[], choices=("counts", "selkey", "gc-freeze"),
+        "--experiment",
+        action="append",
+        default=[],
+        choices=("counts", "selkey", "gc-freeze"),
         help="simulate a proposed src change in this process (app workers only)",
     )
     parser.add_argument("--diagnose", action="store_true", help="lag: time callbacks and GC")
