@@ -16,6 +16,7 @@ import httpx
 
 from reelwatch.api.client import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, VideoApiClient
 from reelwatch.api.ids import Extraction, extract_ids
+from reelwatch.api.snapshot import TaskState
 from reelwatch.api.urls import normalize_base_url
 from reelwatch.engine.attention import StallRules, StallWatch
 from reelwatch.engine.downloads import Downloader
@@ -25,6 +26,7 @@ from reelwatch.engine.store import StoreWriter, TaskStore
 from reelwatch.engine.tracker import (
     Added,
     AddOutcome,
+    DownloadState,
     Removed,
     TaskRecord,
     Tracker,
@@ -125,7 +127,15 @@ class Session:
         return self.tracker.restore(records)
 
     def refresh(self, key: TaskKey) -> None:
-        """Poll a task now, finished or not (the user asked)."""
+        """Poll a task now, finished or not; retry a failed or lost download (the user asked)."""
+        record = self.tracker.get(key)
+        if record is not None and (
+            record.download is DownloadState.FAILED
+            or (record.download is DownloadState.DONE and not _exists(record.file))
+        ):
+            self.tracker.update(key, download=DownloadState.NONE, file=None, download_error=None)
+            if self.downloader.folder is not None and record.state is TaskState.COMPLETED:
+                self.downloader.start(record)
         self.poller.poll_now(*key)
 
     def _on_tracker(self, event: TrackerEvent) -> None:
@@ -161,3 +171,7 @@ class Session:
         self._clients.clear()
         if self.store is not None:
             self.store.close()
+
+
+def _exists(path: str | None) -> bool:
+    return path is not None and Path(path).is_file()

@@ -59,7 +59,6 @@ from reelwatch.engine.session import Session
 from reelwatch.engine.tracker import (
     Added,
     Changed,
-    DownloadState,
     Removed,
     TaskRecord,
     TrackerEvent,
@@ -740,14 +739,6 @@ class MainWindow(QMainWindow):
 
     def refresh_selected(self) -> None:
         for record in self.selected_records():
-            if record.download is DownloadState.FAILED or (
-                record.state is TaskState.COMPLETED
-                and record.file
-                and not Path(record.file).is_file()
-            ):
-                self.session.tracker.update(record.key, download=DownloadState.NONE, file=None)
-                if self.session.downloader.folder is not None:
-                    self.session.downloader.start(record)
             self.session.refresh(record.key)
         self.statusBar().showMessage(self.tr("Checking now…"), 3000)
 
