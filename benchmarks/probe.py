@@ -17,8 +17,11 @@ running (polling, ticking) until SIGTERM, which the app handles as a normal quit
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def hook(cls) -> None:  # type: ignore[no-untyped-def]

@@ -24,6 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # run by hand too: never a real screen
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from common import percentile, rss_mb, task_ids  # noqa: E402
@@ -156,9 +157,9 @@ def poll_qasync(args: argparse.Namespace) -> dict:
         result.update(await poll_engine(args))
         result["kind"] = "engine-on-qasync"
 
-    import qasync
+    import qasync  # noqa: F401
 
-    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+    with asyncio.Runner(loop_factory=loop_factory(args.experiment)) as runner:
         runner.run(asyncio.wait_for(main(), HARD_DEADLINE))
     del app
     return result
@@ -210,6 +211,40 @@ def apply_experiments(names: list[str]) -> None:
         cls._selected_key = _selected_key  # type: ignore[method-assign]
 
 
+def loop_factory(experiments: list[str]):  # type: ignore[no-untyped-def]
+    """qasync's loop, or with --experiment qasync-batch a subclass that runs every
+    call_soon of one loop pass from ONE zero-delay Qt timer instead of one Qt timer
+    per callback (qasync starts and kills a QTimer for each call_soon)."""
+    import qasync
+
+    if "qasync-batch" not in experiments:
+        return qasync.QEventLoop
+    from collections import deque
+
+    class BatchingLoop(qasync.QEventLoop):
+        def __init__(self, *a, **k) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*a, **k)
+            self._bench_ready: deque[asyncio.Handle] = deque()
+            self._bench_scheduled = False
+
+        def call_soon(self, callback, *args, context=None):  # type: ignore[no-untyped-def]
+            handle = asyncio.Handle(callback, args, self, context=context)
+            self._bench_ready.append(handle)
+            if not self._bench_scheduled:
+                self._bench_scheduled = True
+                self._add_callback(asyncio.Handle(self._bench_drain, (), self), 0)
+            return handle
+
+        def _bench_drain(self) -> None:
+            self._bench_scheduled = False
+            for _ in range(len(self._bench_ready)):
+                handle = self._bench_ready.popleft()
+                if not handle._cancelled:
+                    handle._run()
+
+    return BatchingLoop
+
+
 def run_app_worker(body, args: argparse.Namespace) -> dict:  # type: ignore[no-untyped-def]
     """Start the app as `gui.app.run_app` does (same Controller, session, store, window),
     but with our poll settings, then run `body(session, window)` inside the qasync loop."""
@@ -252,9 +287,9 @@ def run_app_worker(body, args: argparse.Namespace) -> dict:  # type: ignore[no-u
         finally:
             await controller.shutdown()
 
-    import qasync  # after PySide6
+    import qasync  # noqa: F401  (after PySide6)
 
-    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+    with asyncio.Runner(loop_factory=loop_factory(args.experiment)) as runner:
         runner.run(asyncio.wait_for(main(), HARD_DEADLINE))
     for window in window_ref:
         window.preview.shutdown()
@@ -636,7 +671,7 @@ def main() -> None:
         "--experiment",
         action="append",
         default=[],
-        choices=("counts", "selkey", "gc-freeze"),
+        choices=("counts", "selkey", "gc-freeze", "qasync-batch"),
         help="simulate a proposed src change in this process (app workers only)",
     )
     parser.add_argument("--diagnose", action="store_true", help="lag: time callbacks and GC")

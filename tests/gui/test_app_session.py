@@ -63,3 +63,30 @@ def test_stalled_task_says_so(make_window, fake_api, qtbot) -> None:
     state = window.proxy.index(0, Column.STATE)
     assert state.data() == "Running · stalled?"
     assert "No progress for a long time" in state.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_title_keeps_up_while_changes_keep_coming(make_window, fake_api, qtbot) -> None:
+    window = make_window(fake_api.base_url, interval=3600)
+    window.add_text("video_busy0001\nvideo_busy0002")
+    base = window.session.tracker.records()[0].base_url
+    tracker = window.session.tracker
+    done = TaskSnapshot("video_busy0001", TaskState.COMPLETED, "completed", 100.0)
+    tracker.apply(TaskPolled(base, "video_busy0001", done, None, None))
+    ticks = {"n": 0}
+
+    def change() -> None:  # a change every 20 ms: faster than the 100 ms count throttle
+        ticks["n"] += 1
+        snap = TaskSnapshot("video_busy0002", TaskState.RUNNING, "in_progress", float(ticks["n"]))
+        tracker.apply(TaskPolled(base, "video_busy0002", snap, None, 1.0))
+
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer(window)
+    timer.setInterval(20)
+    timer.timeout.connect(change)
+    timer.start()
+    try:
+        qtbot.waitUntil(lambda: "1/2" in window.windowTitle(), timeout=2000)
+        assert timer.isActive() and ticks["n"] < 60  # updated while changes were still arriving
+    finally:
+        timer.stop()

@@ -225,7 +225,8 @@ class StoreWriter:
 
     def __call__(self, event: TrackerEvent) -> None:
         if isinstance(event, Added):
-            self._guard(self.store.insert, event.records)
+            if not event.loaded:
+                self._guard(self.store.insert, event.records)
         elif isinstance(event, Removed):
             for record in event.records:
                 self._dirty.pop(record.key, None)

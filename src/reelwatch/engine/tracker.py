@@ -67,6 +67,8 @@ class TaskRecord:
 @dataclass(frozen=True)
 class Added:
     records: list[TaskRecord]
+    loaded: bool = False
+    """True when the records came from the store (nothing new to write)."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ class Tracker:
         for record in loaded:
             self._records[record.key] = record
         if loaded:
-            self._emit(Added(loaded))
+            self._emit(Added(loaded, loaded=True))
 
     def add(self, task_ids: Iterable[str], base_url: str) -> AddOutcome:
         """Track new ids on a service; ids already tracked there are reported back."""

@@ -507,8 +507,8 @@ class MainWindow(QMainWindow):
             if isinstance(event, Removed):
                 self._update_preview()
         elif isinstance(event, Changed):
-            if "snapshot" in event.fields:
-                self._counts_timer.start()  # counting is O(tasks): once per burst of changes
+            if "snapshot" in event.fields and not self._counts_timer.isActive():
+                self._counts_timer.start()  # counting is O(tasks): at most 10 times a second
             if event.record.key == self._selected_key():
                 self._update_preview()
                 self._update_actions()
