@@ -37,7 +37,9 @@ def test_pasting_adds_rows_and_reports_duplicates(make_window, fake_api, qtbot) 
     QGuiApplication.clipboard().setText(f"here: {ID_A}\nand {ID_B}\nnoise line")
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(
+        window.focusWidget() or window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier
+    )
     assert window.proxy.rowCount() == 2
     assert window.left.currentWidget() is window.table
     assert "Tracking 2 new tasks" in window.statusBar().currentMessage()
