@@ -72,6 +72,21 @@ _FIELD_COLUMNS: dict[str, tuple[Column, ...]] = {
 }
 _TICKING = (Column.ELAPSED, Column.UPDATED, Column.RESULT)
 
+_SERVED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        RecordRole,
+        SortRole,
+        ProgressRole,
+        StateRole,
+    }
+)
+
 STATE_COLORS = {
     TaskState.QUEUED: ("#8a6d00", "#f0c94d"),
     TaskState.RUNNING: ("#0b5cad", "#6cb4ff"),
@@ -141,13 +156,9 @@ class TaskTableModel(QAbstractTableModel):
             return self.headers().get(Column(section)) if 0 <= section < len(Column) else None
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # Views ask for a dozen roles per cell on every repaint; most are never served here.
+        if role not in _SERVED_ROLES or not 0 <= index.row() < len(self._rows):
             return None
         record = self._rows[index.row()]
         column = Column(index.column())
