@@ -19,7 +19,7 @@ import platform
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,14 +197,20 @@ def _check_icon(report: _Report) -> None:
     report.line(ok, "app icon", detail)
 
 
-def _check_modules(report: _Report) -> bool:
-    """Import the window's modules; True when QtMultimedia at least is usable."""
+def _failed_imports(names: Iterable[str]) -> list[str]:
+    """`name (Error: why)` for each module that does not import."""
     broken: list[str] = []
-    for name in WINDOW_MODULES:
+    for name in names:
         try:
             importlib.import_module(name)
         except Exception as exc:
             broken.append(f"{name} ({type(exc).__name__}: {exc})")
+    return broken
+
+
+def _check_modules(report: _Report) -> bool:
+    """Import the window's modules; True when QtMultimedia at least is usable."""
+    broken = _failed_imports(WINDOW_MODULES)
     if broken:
         report.line(False, "window modules", "cannot import " + "; ".join(broken))
     else:
@@ -245,12 +251,7 @@ def _check_keyring(report: _Report) -> None:
         (mods for key, mods in PLATFORM_KEYRING_MODULES.items() if sys.platform.startswith(key)),
         (),
     )
-    broken: list[str] = []
-    for name in wanted:
-        try:
-            importlib.import_module(name)
-        except Exception as exc:
-            broken.append(f"{name} ({type(exc).__name__}: {exc})")
+    broken = _failed_imports(wanted)
     if broken:
         report.line(False, "keyring platform backend", "cannot import " + "; ".join(broken))
     elif wanted:

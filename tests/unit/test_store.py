@@ -106,3 +106,10 @@ def test_stored_garbage_snapshot_loads_as_unknown(tmp_path: Path) -> None:
     store.insert(Tracker().add(["video_abcdef"], BASE).added)
     store._db.execute("UPDATE tasks SET snapshot = '{not json'")
     assert store.load()[0].snapshot is None
+
+
+def test_is_empty(tmp_path: Path) -> None:
+    store = TaskStore(tmp_path / "t.sqlite3")
+    assert store.is_empty()
+    store.insert(Tracker().add(["video_abcdef"], BASE).added)
+    assert not store.is_empty()

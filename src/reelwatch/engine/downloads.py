@@ -18,8 +18,9 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -89,24 +90,24 @@ class Downloader:
 
     def start(self, record: TaskRecord, target: Path | None = None) -> asyncio.Task[Path | None]:
         """Download in the background; one download per task at a time."""
-        running = self._tasks.get(record.key)
-        if running is not None and not running.done():
-            return running
-        task = asyncio.get_running_loop().create_task(self._run(record, target))
-        self._tasks[record.key] = task
-        task.add_done_callback(lambda _t, key=record.key: self._tasks.pop(key, None))
-        return task
+        return self._spawn(record, lambda: self._run(record, target))
 
     def probe_content(self, record: TaskRecord) -> None:
         """A stalled task: try `/content` once; some gateways have the video before the status."""
-        if self.folder is None or record.download is not DownloadState.NONE:
-            return
+        if self.folder is not None and record.download is DownloadState.NONE:
+            self._spawn(record, lambda: self._probe(record))
+
+    def _spawn(
+        self, record: TaskRecord, make: Callable[[], Coroutine[Any, Any, Path | None]]
+    ) -> asyncio.Task[Path | None]:
+        """Run `make()` for this task unless something already runs for it (then return that)."""
         running = self._tasks.get(record.key)
         if running is not None and not running.done():
-            return
-        task = asyncio.get_running_loop().create_task(self._probe(record))
+            return running
+        task = asyncio.get_running_loop().create_task(make())
         self._tasks[record.key] = task
         task.add_done_callback(lambda _t, key=record.key: self._tasks.pop(key, None))
+        return task
 
     async def _probe(self, record: TaskRecord) -> Path | None:
         assert self.folder is not None

@@ -126,6 +126,10 @@ class TaskStore:
         rows = self._db.execute(f"SELECT {_COLUMNS} FROM tasks ORDER BY added_at, rowid")
         return [_record_from_row(row) for row in rows]
 
+    def is_empty(self) -> bool:
+        """Whether no task is stored (without reading and parsing them all)."""
+        return self._db.execute("SELECT 1 FROM tasks LIMIT 1").fetchone() is None
+
     def insert(self, records: Iterable[TaskRecord]) -> None:
         self._write(
             "INSERT OR IGNORE INTO tasks (" + _COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

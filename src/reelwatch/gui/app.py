@@ -195,7 +195,7 @@ def _wants_demo(args: argparse.Namespace, text: str, keys: KeyStore, base_url: s
     except StoreError:
         return False
     try:
-        return not store.load()
+        return store.is_empty()
     finally:
         store.close()
 
