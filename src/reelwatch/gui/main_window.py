@@ -355,10 +355,6 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.table, self.preview)
         QWidget.setTabOrder(self.preview, self.search)
         QWidget.setTabOrder(self.search, self.filter_combo)
-        self._counts_timer = QTimer(self)
-        self._counts_timer.setSingleShot(True)
-        self._counts_timer.setInterval(100)
-        self._counts_timer.timeout.connect(self._update_counts)
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.setInterval(15000)
@@ -507,8 +503,9 @@ class MainWindow(QMainWindow):
             if isinstance(event, Removed):
                 self._update_preview()
         elif isinstance(event, Changed):
-            if "snapshot" in event.fields and not self._counts_timer.isActive():
-                self._counts_timer.start()  # counting is O(tasks): at most 10 times a second
+            was_finished = event.previous_state is not None and event.previous_state.terminal
+            if "snapshot" in event.fields and was_finished != event.record.terminal:
+                self._update_counts()  # counts change only when a task finishes (or restarts)
             if event.record.key == self._selected_key():
                 self._update_preview()
                 self._update_actions()
