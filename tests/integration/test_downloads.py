@@ -65,6 +65,31 @@ def test_video_url_on_the_api_origin_gets_the_key(tmp_path) -> None:
         assert request.headers["authorization"] == f"Bearer {KEY}"
 
 
+def test_redirect_to_another_origin_keeps_the_key_home(tmp_path) -> None:
+    with FakeApi() as api, FakeFileHost(VIDEO) as files:
+        api.script_content("video_dl0011", [raw_step(b"", 302, headers={"Location": files.url})])
+        _, record = run(fetch(api, "video_dl0011", completed("video_dl0011", None), tmp_path))
+        assert record.download is DownloadState.DONE, record.download_error
+        assert Path(record.file).read_bytes() == VIDEO
+        content = next(r for r in api.requests if r.path.endswith("/content"))
+        assert content.headers["authorization"] == f"Bearer {KEY}"
+        assert [r.path for r in files.requests] == ["/files/result.mp4"]
+        assert "authorization" not in files.requests[0].headers
+
+
+def test_downloads_honour_a_configured_proxy(tmp_path, monkeypatch) -> None:
+    """With a proxy configured, downloads take httpx's own transport, which uses it."""
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with FakeApi() as api, FakeFileHost(VIDEO) as proxy:  # serves absolute-form requests too
+        monkeypatch.setenv("HTTP_PROXY", proxy.base_url)
+        url = "http://video-cdn.invalid/files/result.mp4"  # resolvable only by the "proxy"
+        _, record = run(fetch(api, "video_dl0012", completed("video_dl0012", url), tmp_path))
+    assert record.download is DownloadState.DONE, record.download_error
+    assert Path(record.file).read_bytes() == VIDEO
+    assert [r.path for r in proxy.requests] == ["/files/result.mp4"]
+
+
 def test_content_route_json_is_followed_to_its_link(tmp_path) -> None:
     with FakeApi() as api, FakeFileHost(VIDEO) as files:
         api.script_content("video_dl0003", [json_step({"video_url": files.url})])

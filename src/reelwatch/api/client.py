@@ -5,6 +5,12 @@ service. Every call ends in a `TaskSnapshot` or a classified `ApiError`; no
 other exception escapes (cancellation aside). The key is attached per request
 and only when the request goes to the service's own origin, so a redirect or a
 CDN link never receives it.
+
+Large bodies (videos, `stream(..., bulk=True)`) go through a second
+`httpx.AsyncClient` on `BulkTransport`, which reads the socket in 1 MiB pieces; it
+is configured like the first one (timeouts, TLS context, User-Agent, the same
+cookie jar) and is driven by the same `stream`, so redirects and the key rule are
+the same code for both.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import re
 import socket
 import ssl
 import time
+import urllib.request
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,6 +30,7 @@ from typing import Any
 import httpx
 
 from reelwatch import __version__
+from reelwatch.api.bulk import BulkTransport
 from reelwatch.api.errors import (
     ApiError,
     AuthError,
@@ -79,14 +87,27 @@ class VideoApiClient:
         self.deadline = deadline
         self.origin = origin_of(self.base_url)
         self._api_key = api_key or None
+        context = tls_context() if transport is None else None
         self._http = httpx.AsyncClient(
             timeout=timeout,
             transport=transport,
-            verify=tls_context() if transport is None else True,
+            verify=context if context is not None else True,
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT},
             trust_env=True,
         )
+        # Downloads: the fast transport, unless a test transport replaces the network or
+        # a proxy is configured (httpx honours proxies only with its own transport).
+        self._bulk_http: httpx.AsyncClient | None = None
+        if context is not None and not proxy_configured():
+            self._bulk_http = httpx.AsyncClient(
+                timeout=timeout,
+                transport=BulkTransport(context),
+                follow_redirects=False,
+                headers={"User-Agent": USER_AGENT},
+                cookies=self._http.cookies.jar,  # the same jar, not a copy
+                trust_env=True,
+            )
 
     @property
     def has_key(self) -> bool:
@@ -124,19 +145,23 @@ class VideoApiClient:
         *,
         accept: str = "application/json",
         headers: dict[str, str] | None = None,
+        bulk: bool = False,
     ) -> AsyncIterator[httpx.Response]:
         """A streamed GET that follows redirects itself, so the key stays on its origin.
 
         Yields a 2xx response (206 included); any other outcome raises `ApiError`.
+        `bulk`: a large body is expected (a video), read it over `BulkTransport` when
+        this client has it; every hop of the redirect chain then uses it.
         """
+        http = self._bulk_http if bulk and self._bulk_http is not None else self._http
         current = url
         response: httpx.Response | None = None
         try:
             for _ in range(MAX_REDIRECTS + 1):
-                request = self._http.build_request(
+                request = http.build_request(
                     "GET", current, headers=self._headers_for(current, accept, headers)
                 )
-                response = await self._http.send(request, stream=True)
+                response = await http.send(request, stream=True)
                 if response.is_redirect and "location" in response.headers:
                     current = str(response.url.join(response.headers["location"]))
                     await response.aclose()
@@ -186,8 +211,27 @@ class VideoApiClient:
             headers["Authorization"] = f"Bearer {self._api_key}"
         return headers
 
+    @property
+    def has_bulk_transport(self) -> bool:
+        """Whether `stream(..., bulk=True)` reads over `BulkTransport` (see `__init__`)."""
+        return self._bulk_http is not None
+
     async def aclose(self) -> None:
         await self._http.aclose()
+        if self._bulk_http is not None:
+            await self._bulk_http.aclose()
+
+
+def proxy_configured() -> bool:
+    """Whether httpx would send some requests through a proxy from the environment.
+
+    httpx reads its proxies from `urllib.request.getproxies()` (the environment, or the
+    system settings on macOS and Windows) under these three keys, so this is the same
+    lookup. It errs on the safe side: a ``NO_PROXY`` exception still counts as "a proxy
+    is configured", which only means downloads use httpx's own, slower transport.
+    """
+    proxies = urllib.request.getproxies()
+    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
 
 
 async def _read_limited(response: httpx.Response, *, tolerate_excess: bool = False) -> bytes:

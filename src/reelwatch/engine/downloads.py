@@ -24,6 +24,7 @@ from typing import Any
 
 import httpx
 
+from reelwatch.api.bulk import body_chunks
 from reelwatch.api.client import VideoApiClient, decode_json
 from reelwatch.api.errors import ApiError, AuthError, InvalidResponseError, NotFoundError
 from reelwatch.api.snapshot import TaskState, parse_snapshot
@@ -234,7 +235,9 @@ class Downloader:
         headers = {"Accept-Encoding": "identity"}
         if offset:
             headers["Range"] = f"bytes={offset}-"
-        async with client.stream(url, accept=_ACCEPT_VIDEO, headers=headers) as response:
+        # bulk: read in 1 MiB pieces rather than httpx's 64 KiB ones (see api/bulk.py).
+        stream = client.stream(url, accept=_ACCEPT_VIDEO, headers=headers, bulk=True)
+        async with stream as response:
             content_type = response.headers.get("content-type", "").lower()
             if "json" in content_type:
                 link = await self._link_from_json(response)
@@ -300,7 +303,9 @@ class Downloader:
         last_report = 0.0
         try:
             with handle:
-                async for chunk in response.aiter_raw():  # as it arrives: a drop keeps it
+                # As it arrives, so a drop keeps what came. From BulkTransport the
+                # chunks are views into its buffer: written at once, never kept.
+                async for chunk in body_chunks(response):
                     handle.write(chunk)
                     written += len(chunk)
                     now = time.monotonic()
