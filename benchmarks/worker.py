@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import sys
@@ -212,37 +213,16 @@ def apply_experiments(names: list[str]) -> None:
 
 
 def loop_factory(experiments: list[str]):  # type: ignore[no-untyped-def]
-    """qasync's loop, or with --experiment qasync-batch a subclass that runs every
-    call_soon of one loop pass from ONE zero-delay Qt timer instead of one Qt timer
-    per callback (qasync starts and kills a QTimer for each call_soon)."""
-    import qasync
+    """The app's loop (`reelwatch.gui.event_loop.EventLoop`), or with --experiment
+    plain-qasync the stock `qasync.QEventLoop` it replaced (one Qt timer per callback),
+    to measure what the replacement is worth."""
+    if "plain-qasync" in experiments:
+        import qasync
 
-    if "qasync-batch" not in experiments:
         return qasync.QEventLoop
-    from collections import deque
+    from reelwatch.gui.event_loop import EventLoop
 
-    class BatchingLoop(qasync.QEventLoop):
-        def __init__(self, *a, **k) -> None:  # type: ignore[no-untyped-def]
-            super().__init__(*a, **k)
-            self._bench_ready: deque[asyncio.Handle] = deque()
-            self._bench_scheduled = False
-
-        def call_soon(self, callback, *args, context=None):  # type: ignore[no-untyped-def]
-            handle = asyncio.Handle(callback, args, self, context=context)
-            self._bench_ready.append(handle)
-            if not self._bench_scheduled:
-                self._bench_scheduled = True
-                self._add_callback(asyncio.Handle(self._bench_drain, (), self), 0)
-            return handle
-
-        def _bench_drain(self) -> None:
-            self._bench_scheduled = False
-            for _ in range(len(self._bench_ready)):
-                handle = self._bench_ready.popleft()
-                if not handle._cancelled:
-                    handle._run()
-
-    return BatchingLoop
+    return EventLoop
 
 
 def run_app_worker(body, args: argparse.Namespace) -> dict:  # type: ignore[no-untyped-def]
@@ -311,6 +291,41 @@ def poll_app(args: argparse.Namespace) -> dict:
         result["table_visible"] = window.table.isVisible()
         result["rows"] = window.model.rowCount()
         return result
+
+    return run_app_worker(body, args)
+
+
+def paint(args: argparse.Namespace) -> dict:
+    """Diagnostic: CPU of one full repaint of the table's viewport (every visible cell),
+    synchronous, with the tasks polled once so that every row is full."""
+
+    async def body(session, window) -> dict:  # type: ignore[no-untyped-def]
+        from PySide6.QtWidgets import QApplication
+
+        counter = PollCounter()
+        session.poller.subscribe(counter)
+        done = counter.mark(args.tasks)
+        session.add(task_ids(args.tasks), args.api)
+        await done
+        session.poller.settings = dataclasses.replace(session.poller.settings, interval=3600.0)
+        await asyncio.sleep(0.5)
+        QApplication.processEvents()
+        viewport = window.table.viewport()
+        rows = window.table.rowAt(viewport.height() - 1) - window.table.rowAt(0) + 1
+        times = []
+        for _ in range(args.polls):
+            start = time.process_time()
+            viewport.repaint()
+            times.append(time.process_time() - start)
+        times.sort()
+        median = times[len(times) // 2]
+        return {
+            "kind": "paint",
+            "visible_rows": rows,
+            "columns": window.model.columnCount(),
+            "ms_per_repaint": median * 1000,
+            "us_per_cell": median * 1e6 / max(1, rows * window.model.columnCount()),
+        }
 
     return run_app_worker(body, args)
 
@@ -653,6 +668,7 @@ def main() -> None:
             "lag",
             "lag-floor",
             "download",
+            "paint",
         ),
     )
     parser.add_argument("--api", default="")
@@ -671,7 +687,7 @@ def main() -> None:
         "--experiment",
         action="append",
         default=[],
-        choices=("counts", "selkey", "gc-freeze", "qasync-batch"),
+        choices=("counts", "selkey", "gc-freeze", "plain-qasync"),
         help="simulate a proposed src change in this process (app workers only)",
     )
     parser.add_argument("--diagnose", action="store_true", help="lag: time callbacks and GC")
@@ -691,6 +707,8 @@ def main() -> None:
         result = lag(args)
     elif args.what == "lag-floor":
         result = lag_floor(args)
+    elif args.what == "paint":
+        result = paint(args)
     else:
         result = asyncio.run(download(args))
     emit(result)

@@ -23,9 +23,9 @@ API_KEY = "sk-test-0123456789"
 
 @pytest.fixture(scope="session")
 def qloop_session(qapp):
-    import qasync  # after PySide6
+    from reelwatch.gui.event_loop import EventLoop
 
-    return qasync.QEventLoop(qapp, already_running=True)
+    return EventLoop(qapp, already_running=True)
 
 
 @pytest.fixture

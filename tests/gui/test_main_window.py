@@ -214,3 +214,20 @@ def test_model_passes_qtmodeltester(make_window, fake_api, qtmodeltester, qtbot)
     wait_for(qtbot, lambda: window.session.tracker.records()[0].snapshot is not None)
     qtmodeltester.check(window.model)
     qtmodeltester.check(window.proxy)
+
+
+def test_the_clock_repaints_only_the_rows_on_screen(make_window, fake_api, qtbot) -> None:
+    window = make_window(fake_api.base_url, interval=60)
+    ids = [f"video_{n:08d}-0000-4000-8000-000000000000" for n in range(60)]
+    window.add_text("\n".join(ids))
+    qtbot.waitUntil(lambda: window.model.rowCount() == 60)
+    on_screen = window._rows_on_screen()
+    assert 5 < len(on_screen) < 60  # a window's worth, not the whole list
+    assert on_screen == list(range(len(on_screen)))
+    window.table.scrollToBottom()
+    assert window._rows_on_screen()[-1] == 59
+    window.search.setText("video_0000005")  # the model's rows 50 to 59, shown as 0 to 9
+    qtbot.waitUntil(lambda: window._rows_on_screen() == list(range(50, 60)))  # once laid out
+    window.showMinimized()
+    qtbot.waitUntil(window.isMinimized)
+    assert window._rows_on_screen() == []

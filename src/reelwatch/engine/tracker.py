@@ -76,6 +76,9 @@ class Changed:
     record: TaskRecord
     fields: frozenset[str]
     previous_state: TaskState | None = None
+    previous_snapshot: TaskSnapshot | None = None
+    """What the record said before, when "snapshot" is among `fields`: a view repaints
+    only what differs (most polls move the progress and nothing else)."""
 
 
 @dataclass(frozen=True)
@@ -179,20 +182,20 @@ class Tracker:
         fields = {"last_polled_at", "next_poll_in"}
         record.last_polled_at = self._clock()
         record.next_poll_in = event.next_poll_in
-        previous = record.state
+        previous = record.snapshot
         if event.snapshot is not None:
             fields |= self._apply_snapshot(record, event.snapshot)
         elif event.error is not None:
             fields |= self._apply_error(record, event.error)
-        self._emit(Changed(record, frozenset(fields), previous))
+        self._emit(_changed(record, fields, previous))
 
     def set_snapshot(self, key: TaskKey, snapshot: TaskSnapshot) -> None:
         """A snapshot learnt outside the poller (e.g. a re-read for a fresh link)."""
         record = self._records.get(key)
         if record is not None:
-            previous = record.state
+            previous = record.snapshot
             fields = self._apply_snapshot(record, snapshot)
-            self._emit(Changed(record, frozenset(fields), previous))
+            self._emit(_changed(record, fields, previous))
 
     def update(self, key: TaskKey, **values: object) -> None:
         """Change plain fields of a record (download progress, file) and tell everyone."""
@@ -221,3 +224,12 @@ class Tracker:
         record.query_error = error.message
         record.query_error_kind = error.kind
         return {"query_error"}
+
+
+def _changed(record: TaskRecord, fields: set[str], previous: TaskSnapshot | None) -> Changed:
+    return Changed(
+        record,
+        frozenset(fields),
+        previous.state if previous else None,
+        previous if "snapshot" in fields else None,
+    )

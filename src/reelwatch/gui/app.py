@@ -266,9 +266,9 @@ def run_app(args: argparse.Namespace) -> int:
             single.close()
             reporter.uninstall()
 
-    import qasync  # after PySide6, so qasync binds to it
+    from reelwatch.gui.event_loop import EventLoop
 
-    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+    with asyncio.Runner(loop_factory=EventLoop) as runner:
         runner.run(main())
     if window is not None:
         window.preview.shutdown()

@@ -290,6 +290,7 @@ class MainWindow(QMainWindow):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.doubleClicked.connect(self._on_double_click)
         self.table.addAction(self.act_details)
+        self.model.visible_rows = self._rows_on_screen
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionsMovable(True)
@@ -571,6 +572,20 @@ class MainWindow(QMainWindow):
         rows = self.table.selectionModel().selectedRows()
         records = [self.proxy.data(index, RecordRole) for index in rows]
         return [record for record in records if isinstance(record, TaskRecord)]
+
+    def _rows_on_screen(self) -> list[int]:
+        """The model's rows the table shows now (none while the window is hidden)."""
+        table = self.table
+        if not table.isVisible() or self.isMinimized():
+            return []
+        first = table.rowAt(0)
+        if first < 0:
+            return []
+        last = table.rowAt(table.viewport().height() - 1)
+        if last < 0:
+            last = self.proxy.rowCount() - 1
+        proxy = self.proxy
+        return [proxy.mapToSource(proxy.index(row, 0)).row() for row in range(first, last + 1)]
 
     def _selected_key(self) -> TaskKey | None:
         current = self.table.selectionModel().currentIndex()

@@ -1,14 +1,19 @@
 """The task table: a thin Qt adapter over the engine's tracker.
 
-The tracker owns the records; this model only maps them to rows. A change to
-one task repaints that row's affected columns (`dataChanged` with the columns
-and roles concerned), additions and removals insert and remove rows, and a
-full reset happens only when a whole session is swapped in.
+The tracker owns the records; this model only maps them to rows. Painting is
+what a monitor left open all day spends its CPU on (see benchmarks/README.md),
+so a change repaints only the cells whose text differs: a poll that moves the
+progress repaints one cell, not the row, and the once-a-second clock repaints
+the elapsed and "checked" cells of the rows on screen whose text moved.
+Additions and removals insert and remove rows; a full reset happens only when a
+whole session is swapped in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import time
+from collections.abc import Callable, Iterable
 from enum import IntEnum
 from typing import Any
 
@@ -24,7 +29,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
-from reelwatch.api.snapshot import TaskState
+from reelwatch.api.snapshot import TaskSnapshot, TaskState
 from reelwatch.engine.attention import expiring_soon
 from reelwatch.engine.poller import TaskKey
 from reelwatch.engine.tracker import (
@@ -59,18 +64,21 @@ SortRole = Qt.ItemDataRole.UserRole + 2
 ProgressRole = Qt.ItemDataRole.UserRole + 3
 StateRole = Qt.ItemDataRole.UserRole + 4
 
+_COLUMNS = tuple(Column)  # Column(i) costs a microsecond, and data() runs per cell and role
+_COLUMN_COUNT = len(_COLUMNS)
 _FIELD_COLUMNS: dict[str, tuple[Column, ...]] = {
-    "snapshot": tuple(Column),
-    "query_error": (Column.STATE, Column.RESULT),
-    # "last_polled_at" and "next_poll_in" change on every poll; the once-a-second tick
+    # "snapshot": only the columns whose text differs from the previous snapshot's.
+    # "last_polled_at" and "next_poll_in" change on every poll; the once-a-second clock
     # repaints the Checked column anyway, so a poll that changes nothing repaints nothing.
+    "query_error": (Column.STATE, Column.RESULT),
     "file": (Column.RESULT,),
     "download": (Column.RESULT,),
     "download_error": (Column.RESULT,),
     "download_progress": (Column.RESULT,),
     "stalled": (Column.STATE, Column.RESULT),
 }
-_TICKING = (Column.ELAPSED, Column.UPDATED, Column.RESULT)
+_CLOCK_COLUMNS = (Column.ELAPSED, Column.UPDATED, Column.RESULT)
+"""Columns whose text moves with time alone (elapsed, "checked … ago", link expiry)."""
 
 _SERVED_ROLES = frozenset(
     {
@@ -116,10 +124,13 @@ class TaskTableModel(QAbstractTableModel):
         self._row_of: dict[TaskKey, int] = {}
         self._reindex()
         tracker.subscribe(self._on_event)
-        self._ticker = QTimer(self)
-        self._ticker.setInterval(1000)
-        self._ticker.timeout.connect(self._tick)
-        self._ticker.start()
+        self.visible_rows: Callable[[], Iterable[int]] = lambda: range(len(self._rows))
+        """The rows on screen, set by the view's owner; the clock repaints only those."""
+        self._clock_texts: dict[TaskKey, tuple[str, ...]] = {}
+        self._clock = QTimer(self)
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._tick)
+        self._clock.start()
 
     def set_tracker(self, tracker: Tracker) -> None:
         """Show another session's tasks (leaving or entering the demo): one reset."""
@@ -149,7 +160,7 @@ class TaskTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMN_COUNT
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -158,10 +169,13 @@ class TaskTableModel(QAbstractTableModel):
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Views ask for a dozen roles per cell on every repaint; most are never served here.
-        if role not in _SERVED_ROLES or not 0 <= index.row() < len(self._rows):
+        if role not in _SERVED_ROLES:
             return None
-        record = self._rows[index.row()]
-        column = Column(index.column())
+        row = index.row()
+        if not 0 <= row < len(self._rows):
+            return None
+        record = self._rows[row]
+        column = _COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(record, column)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -193,7 +207,7 @@ class TaskTableModel(QAbstractTableModel):
         return None
 
     @staticmethod
-    def _display(record: TaskRecord, column: Column) -> str:
+    def _display(record: TaskRecord, column: Column, now: float | None = None) -> str:
         snapshot = record.snapshot
         if column == Column.ID:
             return fmt.short_id(record.task_id)
@@ -215,10 +229,10 @@ class TaskTableModel(QAbstractTableModel):
         if column == Column.QUEUE:
             return fmt.queue_text(record)
         if column == Column.ELAPSED:
-            return fmt.duration(fmt.elapsed_seconds(record))
+            return fmt.duration(fmt.elapsed_seconds(record, now))
         if column == Column.UPDATED:
-            return fmt.ago(record.last_polled_at)
-        return fmt.result_text(record)
+            return fmt.ago(record.last_polled_at, now)
+        return fmt.result_text(record, now)
 
     def _tooltip(self, record: TaskRecord, column: Column) -> str | None:
         snapshot = record.snapshot
@@ -304,20 +318,52 @@ class TaskTableModel(QAbstractTableModel):
             if row is None:
                 return
             columns = {c for name in event.fields for c in _FIELD_COLUMNS.get(name, ())}
-            if columns:
-                self.dataChanged.emit(self.index(row, min(columns)), self.index(row, max(columns)))
+            if "snapshot" in event.fields:
+                columns.update(self._differing(event.record, event.previous_snapshot))
+            self._repaint(row, columns)
+
+    @classmethod
+    def _differing(cls, record: TaskRecord, previous: TaskSnapshot | None) -> list[Column]:
+        """The columns whose text the new snapshot changed (state, icon, colour and the
+        progress bar follow the text: a different look always reads differently)."""
+        if previous is None:
+            return list(_COLUMNS)
+        before = dataclasses.replace(record, snapshot=previous)
+        now = time.time()
+        return [c for c in _COLUMNS if cls._display(before, c, now) != cls._display(record, c, now)]
+
+    def _repaint(self, row: int, columns: Iterable[Column]) -> None:
+        """One `dataChanged` per run of adjacent columns: the view repaints just those cells."""
+        run: list[Column] = []
+        for column in sorted(columns):
+            if run and column != run[-1] + 1:
+                self.dataChanged.emit(self.index(row, run[0]), self.index(row, run[-1]))
+                run = []
+            run.append(column)
+        if run:
+            self.dataChanged.emit(self.index(row, run[0]), self.index(row, run[-1]))
 
     def _reindex(self) -> None:
         self._row_of = {record.key: row for row, record in enumerate(self._rows)}
 
     def _tick(self) -> None:
-        """Ages and countdowns move on their own: repaint those columns once a second."""
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, min(_TICKING)),
-                self.index(len(self._rows) - 1, max(_TICKING)),
-                [Qt.ItemDataRole.DisplayRole],
-            )
+        """Ages and countdowns move on their own: once a second, repaint the cells of the
+        rows on screen whose text moved (a row scrolled into view is painted fresh anyway)."""
+        now = time.time()
+        seen: dict[TaskKey, tuple[str, ...]] = {}
+        for row in self.visible_rows():
+            record = self.record_at(row)
+            if record is None:
+                continue
+            texts = tuple(self._display(record, column, now) for column in _CLOCK_COLUMNS)
+            before = self._clock_texts.get(record.key)
+            if before is not None and before != texts:
+                self._repaint(
+                    row,
+                    (c for c, a, b in zip(_CLOCK_COLUMNS, before, texts, strict=True) if a != b),
+                )
+            seen[record.key] = texts
+        self._clock_texts = seen
 
 
 class TaskFilterModel(QSortFilterProxyModel):

@@ -1,0 +1,214 @@
+"""The app's asyncio loop: qasync's Qt integration, asyncio's own scheduling.
+
+qasync gives every callback a Qt timer of its own: `call_soon` starts a
+zero-delay timer and kills it after one shot, every `call_later` starts another
+(and a cancelled one still fires later, to be ignored), and a readable socket
+disables its notifier, schedules the callback through such a timer and enables
+the notifier again. One poll makes a dozen of these callbacks, and httpx
+cancels a timeout timer on every read. The profile of the app (see
+``benchmarks/README.md``) put about 0.8 CPU s per 1,000 polls into that
+machinery, more than the whole engine costs above a bare httpx loop.
+
+`EventLoop` keeps what asyncio's own loop keeps instead, a queue of ready
+handles and a heap of timed ones, and drives both from ONE Qt timer, armed for
+"now" or for the earliest deadline. A socket notifier runs its callback at once,
+as asyncio's selector loop does, and simply stays enabled. Everything else
+(running inside ``QApplication.exec``, thread-safe calls, executors, exception
+handling, closing) is qasync's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import math
+from collections import deque
+from collections.abc import Callable
+from contextvars import Context
+from typing import Any
+
+from PySide6.QtCore import QSocketNotifier, Qt, QTimer
+
+import qasync  # isort: skip  (after PySide6: qasync binds to the Qt it finds imported)
+
+_PRUNE_AT = 100
+"""Cancelled timers in the heap before it is rebuilt without them (asyncio does the same)."""
+
+
+_Watch = tuple[int, QSocketNotifier.Type]
+"""A watched descriptor and direction."""
+
+
+def _fileno(fd: Any) -> int:
+    return fd if isinstance(fd, int) else int(fd.fileno())
+
+
+class EventLoop(qasync.QEventLoop):  # type: ignore[misc, valid-type]
+    """A qasync loop whose callbacks cost a deque append, not a Qt timer each."""
+
+    def __init__(
+        self, app: Any = None, set_running_loop: bool = False, already_running: bool = False
+    ) -> None:
+        # Set before the base classes start: the selector loop adds its self-pipe reader there.
+        self._ready_handles: deque[asyncio.Handle] = deque()
+        self._timers: list[asyncio.TimerHandle] = []
+        self._cancelled_timers = 0
+        self._armed_for: float | None = None  # the deadline the wake timer is set for
+        self._watched: dict[_Watch, asyncio.Handle] = {}
+        self._notifiers: dict[_Watch, QSocketNotifier] = {}
+        self._wake = QTimer()
+        self._wake.setSingleShot(True)
+        self._wake.setTimerType(Qt.TimerType.PreciseTimer)  # asyncio's timers are exact
+        self._wake.timeout.connect(self._run_once)
+        super().__init__(app, set_running_loop, already_running)
+
+    # -- scheduling ----------------------------------------------------------
+
+    def call_soon(
+        self, callback: Callable[..., object], *args: Any, context: Context | None = None
+    ) -> asyncio.Handle:
+        self._check_callback(callback)
+        handle = asyncio.Handle(callback, args, self, context)
+        self._ready_handles.append(handle)
+        if self._armed_for != 0.0:
+            self._arm(0.0)
+        return handle
+
+    def call_later(
+        self,
+        delay: float,
+        callback: Callable[..., object],
+        *args: Any,
+        context: Context | None = None,
+    ) -> asyncio.TimerHandle:
+        return self.call_at(self.time() + delay, callback, *args, context=context)
+
+    def call_at(
+        self,
+        when: float,
+        callback: Callable[..., object],
+        *args: Any,
+        context: Context | None = None,
+    ) -> asyncio.TimerHandle:
+        self._check_callback(callback)
+        handle = asyncio.TimerHandle(when, callback, args, self, context)
+        heapq.heappush(self._timers, handle)
+        handle._scheduled = True
+        if self._armed_for is None or when < self._armed_for:
+            self._arm(when)
+        return handle
+
+    def _timer_handle_cancelled(self, handle: asyncio.TimerHandle) -> None:
+        """Called by `TimerHandle.cancel`: prune the heap once it is mostly dead timers."""
+        if not handle._scheduled:
+            return
+        self._cancelled_timers += 1
+        if self._cancelled_timers > _PRUNE_AT and 2 * self._cancelled_timers > len(self._timers):
+            alive = []
+            for timer in self._timers:
+                if timer._cancelled:
+                    timer._scheduled = False
+                else:
+                    alive.append(timer)
+            heapq.heapify(alive)
+            self._timers = alive
+            self._cancelled_timers = 0
+
+    def _check_callback(self, callback: Callable[..., object]) -> None:
+        self._check_closed()
+        if not self.get_debug():  # as asyncio's own loop: type checks in debug mode only
+            return
+        if asyncio.iscoroutinefunction(callback):
+            raise TypeError("coroutines cannot be used as callbacks")
+        if not callable(callback):
+            raise TypeError(f"callback must be callable: {type(callback).__name__}")
+
+    def _arm(self, when: float) -> None:
+        """Wake at `when` (0.0: as soon as Qt has handled the events already queued)."""
+        self._armed_for = when
+        delay = 0 if when == 0.0 else math.ceil(max(0.0, when - self.time()) * 1000)
+        self._wake.start(delay)
+
+    def _run_once(self) -> None:
+        """One pass, as asyncio's ``_run_once``: due timers join the ready queue, which runs
+        the callbacks that were ready when the pass began (new ones wait for the next)."""
+        self._armed_for = 0.0  # callbacks scheduled meanwhile leave the timer alone: see below
+        timers = self._timers
+        ready = self._ready_handles
+        try:
+            end = self.time() + self._clock_resolution
+            while timers and (timers[0]._cancelled or timers[0].when() <= end):
+                timer = heapq.heappop(timers)
+                timer._scheduled = False
+                if timer._cancelled:
+                    self._cancelled_timers = max(0, self._cancelled_timers - 1)
+                else:
+                    ready.append(timer)
+            for _ in range(len(ready)):
+                handle = ready.popleft()
+                if not handle._cancelled:
+                    handle._run()
+        finally:
+            if ready:
+                self._arm(0.0)
+            elif timers:
+                self._arm(timers[0].when())
+            else:
+                self._armed_for = None
+
+    # -- sockets -------------------------------------------------------------
+    #
+    # asyncio's transports stop and resume reading around every chunk they hand on (anyio
+    # applies backpressure that way), so a socket is watched and unwatched several times
+    # per response. Creating a QSocketNotifier each time (what qasync does) is costly; one
+    # notifier per descriptor and direction is kept and merely switched on and off.
+
+    def _add_reader(self, fd: Any, callback: Callable[..., object], *args: Any) -> None:
+        self._watch((_fileno(fd), QSocketNotifier.Type.Read), callback, args)
+
+    def _add_writer(self, fd: Any, callback: Callable[..., object], *args: Any) -> None:
+        self._watch((_fileno(fd), QSocketNotifier.Type.Write), callback, args)
+
+    def _remove_reader(self, fd: Any) -> bool:
+        return self._unwatch((_fileno(fd), QSocketNotifier.Type.Read))
+
+    def _remove_writer(self, fd: Any) -> bool:
+        return self._unwatch((_fileno(fd), QSocketNotifier.Type.Write))
+
+    def _watch(self, key: _Watch, callback: Callable[..., object], args: tuple[Any, ...]) -> None:
+        self._check_closed()
+        self._watched[key] = asyncio.Handle(callback, args, self, None)
+        notifier = self._notifiers.get(key)
+        if notifier is None:
+            notifier = QSocketNotifier(key[0], key[1])
+            notifier.activated.connect(lambda *_: self._ready_socket(key))
+            self._notifiers[key] = notifier
+        else:
+            notifier.setEnabled(True)
+
+    def _unwatch(self, key: _Watch) -> bool:
+        if self._watched.pop(key, None) is None:
+            return False
+        self._notifiers[key].setEnabled(False)
+        return True
+
+    def _ready_socket(self, key: _Watch) -> None:
+        handle = self._watched.get(key)
+        if handle is not None:
+            handle._run()  # at once, as asyncio's selector loop does
+
+    # -- closing -------------------------------------------------------------
+
+    def close(self) -> None:
+        if not self.is_running() and not self.is_closed():
+            self._wake.stop()
+            self._armed_for = None
+            self._ready_handles.clear()
+            for timer in self._timers:
+                timer._scheduled = False
+            self._timers.clear()
+            self._watched.clear()
+            for notifier in self._notifiers.values():
+                notifier.setEnabled(False)
+        super().close()
+        self._notifiers.clear()
