@@ -225,6 +225,29 @@ def test_redirect_to_another_origin_drops_the_key() -> None:
     assert "authorization" not in seen[1].headers
 
 
+def test_the_key_follows_the_origin_not_the_spelling_of_the_url() -> None:
+    """The fast prefix test must neither leak to a look-alike host nor drop the key on the
+    service's own origin written differently."""
+    seen: list[httpx.Request] = []
+    hops = iter(["https://API.example.com:443/v2/videos/video_abcdef",
+                 "https://api.example.com.evil.net/v1/videos/video_abcdef"])  # fmt: skip
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        location = next(hops, None)
+        if location:
+            return httpx.Response(302, headers={"Location": location})
+        return httpx.Response(200, json={"id": "video_abcdef", "status": "queued"})
+
+    query(handler, "video_abcdef")
+    assert [r.url.host for r in seen] == [
+        "api.example.com", "api.example.com", "api.example.com.evil.net"
+    ]  # fmt: skip
+    assert seen[0].headers["authorization"] == "Bearer sk-test"
+    assert seen[1].headers["authorization"] == "Bearer sk-test"  # same origin, other spelling
+    assert "authorization" not in seen[2].headers
+
+
 def test_redirect_loop_is_a_network_error() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(302, headers={"Location": str(request.url)})

@@ -86,6 +86,8 @@ class VideoApiClient:
         self.base_url = normalize_base_url(base_url)
         self.deadline = deadline
         self.origin = origin_of(self.base_url)
+        self._own_prefix = self.base_url + "/"
+        self._plain_remote = self.origin.startswith("http://") and not is_loopback(self.base_url)
         self._api_key = api_key or None
         context = tls_context() if transport is None else None
         self._http = httpx.AsyncClient(
@@ -199,8 +201,8 @@ class VideoApiClient:
         headers = {"Accept": accept, "Content-Type": "application/json"}
         if extra:
             headers.update(extra)
-        if self._api_key and origin_of(url) == self.origin:
-            if url.lower().startswith("http://") and not is_loopback(url):
+        if self._api_key and self._is_own_origin(url):
+            if self._plain_remote:
                 raise InsecureTransportError(
                     translate(
                         "Errors",
@@ -210,6 +212,14 @@ class VideoApiClient:
                 )
             headers["Authorization"] = f"Bearer {self._api_key}"
         return headers
+
+    def _is_own_origin(self, url: str) -> bool:
+        """Whether `url` is on the service's origin, the only one that gets the key.
+
+        Every poll's URL starts with the base URL (a string test, no parsing: this runs on
+        every request); anything else (a redirect, a CDN link) is compared origin to origin.
+        """
+        return url.startswith(self._own_prefix) or origin_of(url) == self.origin
 
     @property
     def has_bulk_transport(self) -> bool:

@@ -10,11 +10,13 @@ never by guessing from values. Anything that is not a usable task raises
 
 from __future__ import annotations
 
+import json
 import math
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, overload
 
 from reelwatch.api.errors import InvalidResponseError
 from reelwatch.i18n import translate
@@ -42,11 +44,18 @@ _FAILED = {"failed", "failure", "fail", "error"}
 _ENDED = {"cancelled": "cancelled", "canceled": "cancelled", "expired": "expired"}
 
 _EPOCH_MS_THRESHOLD = 10**12
+_SHARED_MAX = 40
 
 
 @dataclass(frozen=True, slots=True)
 class TaskSnapshot:
-    """What one answer says about one task. Times are Unix seconds (UTC)."""
+    """What one answer says about one task. Times are Unix seconds (UTC).
+
+    One is kept per tracked task for as long as the app runs (10,000 tasks are a normal
+    list), so it is small on purpose: slots, no dict, and the answer itself (`raw`) kept as
+    compact JSON text rather than as the decoded object, which costs four times as much
+    memory and is only ever read to show it ("raw JSON") or to store it.
+    """
 
     id: str
     state: TaskState
@@ -66,7 +75,32 @@ class TaskSnapshot:
     updated_at: float | None = None
     queue_position: int | None = None
     queue_wait: str | None = None
-    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    raw: str = field(default="{}", compare=False, repr=False)
+    """The answer as JSON text. A decoded object (a mapping) is accepted too and turned into
+    compact text, for callers that build a snapshot by hand from a dict."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.raw, str):
+            object.__setattr__(self, "raw", compact_json(self.raw))
+
+    def raw_object(self) -> Any:
+        """The answer decoded again (a fresh object each call; nothing keeps it)."""
+        return json.loads(self.raw)
+
+
+def compact_json(body: Any) -> str:
+    """JSON text without the spaces `json.dumps` puts after separators by default."""
+    return json.dumps(body, separators=(",", ":"), default=str)
+
+
+@overload
+def _shared(text: str) -> str: ...
+@overload
+def _shared(text: None) -> None: ...
+def _shared(text: str | None) -> str | None:
+    """One string object for the short words that recur in every answer (statuses, model
+    and size names): each decoded answer otherwise brings its own copy of each."""
+    return sys.intern(text) if text is not None and len(text) <= _SHARED_MAX else text
 
 
 def normalize_status(raw: str) -> TaskState:
@@ -83,8 +117,12 @@ def normalize_status(raw: str) -> TaskState:
     return TaskState.UNKNOWN
 
 
-def parse_snapshot(body: Any) -> TaskSnapshot:
-    """Turn a decoded JSON body into a snapshot, or raise `InvalidResponseError`."""
+def parse_snapshot(body: Any, raw: str | None = None) -> TaskSnapshot:
+    """Turn a decoded JSON body into a snapshot, or raise `InvalidResponseError`.
+
+    `raw` is the body's JSON text when the caller has it already (the store does): it is
+    kept as it is instead of being encoded again.
+    """
     if not isinstance(body, dict):
         raise InvalidResponseError(
             translate(
@@ -125,20 +163,22 @@ def parse_snapshot(body: Any) -> TaskSnapshot:
     return TaskSnapshot(
         id=task_id,
         state=state,
-        raw_status=raw_status,
+        raw_status=_shared(raw_status),
         progress=progress,
         video_url=_video_url(body, detail),
         error=error,
-        error_code=error_code,
-        model=_text(body.get("model")) or _model_prefix(task_id) or _text(inputs.get("model")),
+        error_code=_shared(error_code),
+        model=_shared(
+            _text(body.get("model")) or _model_prefix(task_id) or _text(inputs.get("model"))
+        ),
         prompt=(
             _text(body.get("prompt"))
             or _text(inputs.get("prompt"))
             or _text(pending.get("prompt"))
             or _text(body.get("enhanced_prompt"))
         ),
-        size=_text(body.get("size")) or _dimensions(pending),
-        seconds=_number_text(body.get("seconds")),
+        size=_shared(_text(body.get("size")) or _dimensions(pending)),
+        seconds=_shared(_number_text(body.get("seconds"))),
         frames=_int(pending.get("n_frames")),
         created_at=_epoch(body.get("created_at")) or _epoch(pending.get("created_at")),
         completed_at=_epoch(body.get("completed_at")),
@@ -149,7 +189,7 @@ def parse_snapshot(body: Any) -> TaskSnapshot:
         else _int(body.get("progress_pos_in_queue")),
         queue_wait=_number_text(pending.get("estimated_queue_wait_time"))
         or _number_text(body.get("estimated_queue_wait_time")),
-        raw=body,
+        raw=raw if raw is not None else compact_json(body),
     )
 
 

@@ -39,7 +39,7 @@ class StallRules:
     """A task at 99 % or more for this many polls in a row."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Seen:
     signature: tuple[object, ...]
     since: float

@@ -20,16 +20,19 @@ import re
 import time
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from reelwatch.api.bulk import body_chunks
-from reelwatch.api.client import VideoApiClient, decode_json
 from reelwatch.api.errors import ApiError, AuthError, InvalidResponseError, NotFoundError
 from reelwatch.api.snapshot import TaskState, parse_snapshot
 from reelwatch.engine.tracker import Changed, DownloadState, TaskRecord, Tracker, TrackerEvent
 from reelwatch.i18n import translate
+
+if TYPE_CHECKING:
+    # The HTTP stack is imported where a download needs it, not here: the window builds its
+    # session (and this downloader) before its first paint, and httpx is not needed for that.
+    import httpx
+
+    from reelwatch.api.client import VideoApiClient
 
 log = logging.getLogger(__name__)
 
@@ -266,6 +269,8 @@ class Downloader:
         os.replace(part, path)
 
     async def _link_from_json(self, response: httpx.Response) -> str:
+        from reelwatch.api.client import decode_json
+
         data = b""
         async for chunk in response.aiter_bytes():
             data += chunk
@@ -294,6 +299,10 @@ class Downloader:
         total: int | None,
         offset: int,
     ) -> None:
+        import httpx
+
+        from reelwatch.api.bulk import body_chunks
+
         try:
             part.parent.mkdir(parents=True, exist_ok=True)
             handle = part.open("ab" if offset else "wb")

@@ -6,6 +6,10 @@ scripts). A backend the user chose through keyring's own configuration is
 used as it is; when no usable backend exists the user is told what to do,
 and the key can be kept in memory for this session only — never written to a
 plaintext file behind their back.
+
+`keyring` itself is imported on the first call that needs it, not with this module: loading
+it (and, on its first use, finding and opening a backend over D-Bus) is a good part of a
+start-up, and a key from the environment never needs it at all.
 """
 
 from __future__ import annotations
@@ -13,17 +17,27 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import keyring
-import keyring.backend
-import keyring.errors
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from reelwatch.api.urls import origin_of
 from reelwatch.i18n import translate
 from reelwatch.redact import register_secret
 
+if TYPE_CHECKING:
+    import keyring.backend
+
 SERVICE_NAME = "reelwatch"
 ENV_VAR = "REELWATCH_API_KEY"
+
+
+def _keyring() -> ModuleType:
+    """The `keyring` package, with its `errors` and `backend` modules loaded."""
+    import keyring
+    import keyring.backend
+    import keyring.errors
+
+    return keyring
 
 
 def no_keyring_help() -> str:
@@ -70,11 +84,12 @@ class KeyStore:
         if account in self._session_keys:
             register_secret(self._session_keys[account])
             return KeyLookup(self._session_keys[account], "session")
+        errors = _keyring().errors
         try:
             stored = self._backend().get_password(SERVICE_NAME, account)
         except KeyringUnavailableError as exc:
             return KeyLookup(None, None, str(exc))
-        except keyring.errors.KeyringError as exc:
+        except errors.KeyringError as exc:
             return KeyLookup(None, None, _keyring_message(exc))
         except Exception as exc:  # a third-party backend may raise anything
             return KeyLookup(None, None, _keyring_message(exc))
@@ -108,9 +123,10 @@ class KeyStore:
         """Forget the key of `base_url`; True when one was stored."""
         account = self.account_for(base_url)
         had_session = self._session_keys.pop(account, None) is not None
+        errors = _keyring().errors
         try:
             self._backend().delete_password(SERVICE_NAME, account)
-        except keyring.errors.PasswordDeleteError:
+        except errors.PasswordDeleteError:
             return had_session
         except KeyringUnavailableError:
             if had_session:
@@ -139,7 +155,7 @@ class KeyStore:
 
     @staticmethod
     def _backend() -> keyring.backend.KeyringBackend:
-        backend = keyring.get_keyring()
+        backend = _keyring().get_keyring()
         module = type(backend).__module__
         if module == "keyring.backends.fail":
             raise KeyringUnavailableError(no_keyring_help())
@@ -149,14 +165,15 @@ class KeyStore:
 
 
 def _keyring_message(exc: BaseException) -> str:
+    errors = _keyring().errors
     text = str(exc).strip()
-    if isinstance(exc, keyring.errors.InitError) or "locked" in text.lower():
+    if isinstance(exc, errors.InitError) or "locked" in text.lower():
         return translate(
             "Errors",
             "The system keyring could not be opened (is it locked?). Unlock it, or set "
             "{env} in the environment.",
         ).format(env=ENV_VAR)
-    if isinstance(exc, keyring.errors.NoKeyringError):
+    if isinstance(exc, errors.NoKeyringError):
         return no_keyring_help()
     return translate("Errors", "The system keyring failed: {reason}.").format(
         reason=text or type(exc).__name__

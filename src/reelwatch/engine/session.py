@@ -3,6 +3,11 @@
 The window and `reelwatch watch` both drive a `Session`; they differ only in
 what listens to the tracker. A session owns one `VideoApiClient` per service
 and closes them all on `aclose()`.
+
+A session is built in two steps so that the window can show the stored tasks before any
+network code runs: `load()` reads the store into the tracker (cheap: SQLite and JSON), and
+`start()` starts polling. The HTTP stack (httpx, TLS certificates) and the keyring are
+imported and opened only when the first client is needed, i.e. after `start()`.
 """
 
 from __future__ import annotations
@@ -11,10 +16,8 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from reelwatch.api.client import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, VideoApiClient
 from reelwatch.api.ids import Extraction, extract_ids
 from reelwatch.api.snapshot import TaskState
 from reelwatch.api.urls import normalize_base_url
@@ -33,6 +36,11 @@ from reelwatch.engine.tracker import (
     TrackerEvent,
 )
 
+if TYPE_CHECKING:
+    import httpx
+
+    from reelwatch.api.client import VideoApiClient
+
 log = logging.getLogger(__name__)
 
 
@@ -44,8 +52,10 @@ class SessionConfig:
     download_dir: Path | None = None
     auto_download: bool = True
     stall: StallRules = field(default_factory=StallRules)
-    timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
-    deadline: float = DEFAULT_DEADLINE
+    timeout: httpx.Timeout | None = None
+    """None: the client's own (`api.client.DEFAULT_TIMEOUT`)."""
+    deadline: float | None = None
+    """None: the client's own (`api.client.DEFAULT_DEADLINE`)."""
     transport: httpx.AsyncBaseTransport | None = None
     """For tests only: a transport every client uses instead of the network."""
 
@@ -80,6 +90,9 @@ class Session:
         )
         self.stalls = StallWatch(self.tracker, self.downloader.probe_content, self.config.stall)
         self._clients: dict[str, VideoApiClient] = {}
+        self._loaded = False
+        self.started = False
+        """True once `start()` ran: polls and downloads may be under way."""
         self._writer = StoreWriter(store) if store is not None else None
         self.poller.subscribe(self.tracker.apply)
         if self._writer is not None:
@@ -94,14 +107,17 @@ class Session:
         """The one client of a service, created on first use with its stored key."""
         client = self._clients.get(base_url)
         if client is None:
+            # Imported here, not at the top: httpx and its TLS set-up are the largest part
+            # of a start-up, and nothing needs them before the first poll.
+            from reelwatch.api.client import VideoApiClient
+
             lookup = self.keys.lookup(base_url)
-            client = VideoApiClient(
-                base_url,
-                lookup.key,
-                timeout=self.config.timeout,
-                deadline=self.config.deadline,
-                transport=self.config.transport,
-            )
+            options: dict[str, Any] = {"transport": self.config.transport}
+            if self.config.timeout is not None:
+                options["timeout"] = self.config.timeout
+            if self.config.deadline is not None:
+                options["deadline"] = self.config.deadline
+            client = VideoApiClient(base_url, lookup.key, **options)
             self._clients[base_url] = client
         return client
 
@@ -143,19 +159,37 @@ class Session:
             for record in event.records:
                 if not record.terminal:
                     self.poller.track(record.base_url, record.task_id)
-                elif self.downloader.wants(record):
-                    self.downloader.start(record)
+                elif self.started and self.downloader.wants(record):
+                    self.downloader.start(record)  # before start(), start() does it
         elif isinstance(event, Removed):
             for record in event.records:
                 self.poller.untrack(record.base_url, record.task_id)
 
     # -- lifetime ----------------------------------------------------------
 
-    def start(self) -> None:
-        """Load the stored list and start polling what is unfinished (inside the loop)."""
+    def load(self) -> None:
+        """Read the stored list into the tracker, once; nothing is polled yet.
+
+        The window calls this before it is shown, so the stored tasks are on screen at
+        once, and `start()` after its first paint.
+        """
+        if self._loaded:
+            return
+        self._loaded = True
         if self.store is not None:
             self.tracker.load(self.store.load())
+
+    def start(self) -> None:
+        """Load the stored list if not done yet, start polling, and fetch the finished videos
+        that are not saved yet (inside the loop)."""
+        if self.started:
+            return
+        self.load()
+        self.started = True
         self.poller.start()
+        for record in self.tracker.records():
+            if record.terminal and self.downloader.wants(record):
+                self.downloader.start(record)
 
     async def aclose(self) -> None:
         """Stop polls and downloads, save everything, close every client."""

@@ -124,7 +124,10 @@ class TaskStore:
 
     def load(self) -> list[TaskRecord]:
         rows = self._db.execute(f"SELECT {_COLUMNS} FROM tasks ORDER BY added_at, rowid")
-        return [_record_from_row(row) for row in rows]
+        # sqlite3 returns a new string per row: every record would carry its own copy of
+        # the same service URL. One object per distinct URL instead.
+        urls: dict[str, str] = {}
+        return [_record_from_row(row, urls) for row in rows]
 
     def is_empty(self) -> bool:
         """Whether no task is stored (without reading and parsing them all)."""
@@ -175,7 +178,7 @@ def _transaction(db: sqlite3.Connection):  # type: ignore[no-untyped-def]
 
 def _row(record: TaskRecord) -> tuple[object, ...]:
     """The record as a row; every text the server wrote is redacted (it may echo the key)."""
-    snapshot = redact(json.dumps(record.snapshot.raw)) if record.snapshot is not None else None
+    snapshot = redact(record.snapshot.raw) if record.snapshot is not None else None
     download = record.download
     if download is DownloadState.ACTIVE:
         download = DownloadState.NONE  # an interrupted download starts again next time
@@ -191,21 +194,26 @@ def _row(record: TaskRecord) -> tuple[object, ...]:
     )
 
 
-def _record_from_row(row: tuple[object, ...]) -> TaskRecord:
+def _record_from_row(row: tuple[object, ...], urls: dict[str, str]) -> TaskRecord:
     base_url, task_id, added_at, snapshot_json, query_error, file, download, download_error = row
     snapshot = None
     if isinstance(snapshot_json, str):
         try:
-            snapshot = parse_snapshot(json.loads(snapshot_json))
+            # The stored text is kept as the snapshot's `raw` (it is the redacted answer).
+            snapshot = parse_snapshot(json.loads(snapshot_json), raw=snapshot_json)
         except (InvalidResponseError, ValueError, RecursionError):
             snapshot = None
     try:
         state = DownloadState(str(download))
     except ValueError:
         state = DownloadState.NONE
+    task_id = str(task_id)
+    if snapshot is not None and snapshot.id == task_id:
+        task_id = snapshot.id  # one string for both, not two equal ones
+    base_url = urls.setdefault(str(base_url), str(base_url))
     return TaskRecord(
-        task_id=str(task_id),
-        base_url=str(base_url),
+        task_id=task_id,
+        base_url=base_url,
         added_at=float(added_at),  # type: ignore[arg-type]
         snapshot=snapshot,
         query_error=query_error if isinstance(query_error, str) else None,

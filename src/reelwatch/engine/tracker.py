@@ -28,9 +28,13 @@ class DownloadState(StrEnum):
     FAILED = "failed"
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskRecord:
-    """Everything Reelwatch knows about one tracked task."""
+    """Everything Reelwatch knows about one tracked task.
+
+    Slots, not a per-instance dict: ten thousand tracked tasks are ten thousand of these
+    alive for the whole session, and the dict alone would be the biggest part of each.
+    """
 
     task_id: str
     base_url: str

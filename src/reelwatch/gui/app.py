@@ -1,7 +1,10 @@
 """Start-up and lifetime of the window: one qasync loop, one instance, a clean exit.
 
 Order matters: application names before anything reads a path or a setting;
-PySide6 before qasync; the single-instance check before any window; and at the
+PySide6 before qasync; the single-instance check before any window; the stored
+tasks read and the window painted before the engine starts (its first poll
+imports the HTTP stack, loads the TLS certificates and opens the keyring, which
+together take longer than everything else before the first paint); and at the
 end, polls cancelled, clients closed, the store flushed and the media player
 deleted before the QApplication goes away.
 """
@@ -15,8 +18,8 @@ import logging
 import os
 import sys
 
-from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from reelwatch.engine.poller import PollSettings
 from reelwatch.engine.secrets import KeyStore
@@ -37,6 +40,40 @@ log = logging.getLogger(__name__)
 
 DEMO_INTERVAL = 2.0
 """The demo's jobs finish within a minute: check them often enough to watch them move."""
+
+ENGINE_START_FALLBACK_MS = 1000
+"""Start the engine this long after `show()` even if the window has not painted (a window
+opened minimised or on another workspace may not paint until the user looks at it)."""
+
+
+class FirstPaint(QObject):
+    """Resolves `done` once `widget` has painted for the first time and that paint pass is
+    over, or after `fallback_ms` if it never paints.
+
+    It watches the widget's Paint event through an event filter that removes itself on the
+    first one, so nothing stays hooked into the window's painting afterwards. `done` is
+    resolved two turns of the event loop after that event: the first runs once the whole
+    paint pass (children included) has been flushed to the screen, the second lets what that
+    pass queued itself run first, so work started on `done` never holds up the first frame.
+    """
+
+    def __init__(self, widget: QWidget, fallback_ms: int = ENGINE_START_FALLBACK_MS) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self.done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self._resolve)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._widget and event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, lambda: QTimer.singleShot(0, self, self._resolve))
+        return False
+
+    def _resolve(self) -> None:
+        self._widget.removeEventFilter(self)
+        if not self.done.done():
+            self.done.set_result(None)
 
 
 class Controller(QObject):
@@ -61,8 +98,12 @@ class Controller(QObject):
         self._switching = False
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def open_session(self, demo: bool) -> tuple[Session, str, str | None]:
-        """A started session: the user's (stored) or the demo's (in memory, its own files)."""
+    async def open_session(
+        self, demo: bool, *, start: bool = True
+    ) -> tuple[Session, str, str | None]:
+        """A session with its tasks loaded: the user's (stored) or the demo's (in memory, its
+        own files). Started unless `start` is False (at launch, the window is shown first and
+        starts it after its first paint)."""
         notice = None
         if demo:
             from reelwatch.engine.demo import DEMO_TASK_IDS, DemoService
@@ -74,8 +115,9 @@ class Controller(QObject):
                 download_dir=self.settings.download_dir(demo=True),
             )
             session = Session(self.keys, config, store=None)
-            session.start()
             session.add(DEMO_TASK_IDS, base_url)
+            if start:
+                session.start()
             return session, base_url, None
         store: TaskStore | None
         try:
@@ -94,7 +136,9 @@ class Controller(QObject):
             auto_download=bool(self.settings.get(AUTO_DOWNLOAD)),
         )
         session = Session(self.keys, config, store=store)
-        session.start()
+        session.load()
+        if start:
+            session.start()
         return session, self.base_url, notice
 
     def attach(self, window: MainWindow, session: Session) -> None:
@@ -182,22 +226,28 @@ class Controller(QObject):
 
 
 def _wants_demo(args: argparse.Namespace, text: str, keys: KeyStore, base_url: str) -> bool:
-    """The demo when asked, or on a first start with no key, no ids and no tracked task."""
+    """The demo when asked, or on a first start with no key, no ids and no tracked task.
+
+    The key is looked up last: with tasks in the store the answer is known without it, and
+    opening the keyring (D-Bus, maybe an unlock prompt) is then left for after the window
+    has appeared.
+    """
     if args.demo:
         return True
-    if text.strip() or keys.lookup(base_url).key:
+    if text.strip():
         return False
     path = database_path()
-    if not path.exists():
-        return True
-    try:
-        store = TaskStore(path)
-    except StoreError:
-        return False
-    try:
-        return store.is_empty()
-    finally:
-        store.close()
+    if path.exists():
+        try:
+            store = TaskStore(path)
+        except StoreError:
+            return False
+        try:
+            if not store.is_empty():
+                return False
+        finally:
+            store.close()
+    return not keys.lookup(base_url).key
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -246,19 +296,26 @@ def run_app(args: argparse.Namespace) -> int:
         app.aboutToQuit.connect(controller.request_quit)
         single.message_received.connect(controller.on_message)
         try:
-            session, service, notice = await controller.open_session(demo)
+            session, service, notice = await controller.open_session(demo, start=False)
             window = MainWindow(session, settings, keys, service, demo=demo)
             controller.attach(window, session)
             reporter.parent_widget = window
+            painted = FirstPaint(window)
             window.show()
-            # Everything made so far lives as long as the app: keep it out of the collector's
-            # full passes, which otherwise stall the window for tens of milliseconds.
-            gc.collect()
-            gc.freeze()
             if notice:
                 window.show_notice(notice)
             if text.strip():
                 window.add_text(text, source=translate("MainWindow", "the command line"))
+            # The stored tasks are on screen: now the engine (first poll, HTTP stack, keyring).
+            await asyncio.wait(
+                [painted.done, controller.closed], return_when=asyncio.FIRST_COMPLETED
+            )
+            if not controller.closed.done() and controller.session is session:
+                session.start()
+            # Everything made so far lives as long as the app: keep it out of the collector's
+            # full passes, which otherwise stall the window for tens of milliseconds.
+            gc.collect()
+            gc.freeze()
             await controller.closed
         finally:
             await controller.shutdown()

@@ -31,6 +31,8 @@ from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 
 import qasync  # isort: skip  (after PySide6: qasync binds to the Qt it finds imported)
 
+_PASS_BUDGET = 0.004
+"""Seconds a pass may keep running newly ready callbacks before Qt gets its turn."""
 _PRUNE_AT = 100
 """Cancelled timers in the heap before it is rebuilt without them (asyncio does the same)."""
 
@@ -53,13 +55,14 @@ class EventLoop(qasync.QEventLoop):  # type: ignore[misc, valid-type]
         self._ready_handles: deque[asyncio.Handle] = deque()
         self._timers: list[asyncio.TimerHandle] = []
         self._cancelled_timers = 0
-        self._armed_for: float | None = None  # the deadline the wake timer is set for
+        self._wake_at: float | None = None  # what the wake timer is set for; 0.0: at once
+        self._in_pass = False
         self._watched: dict[_Watch, asyncio.Handle] = {}
         self._notifiers: dict[_Watch, QSocketNotifier] = {}
         self._wake = QTimer()
         self._wake.setSingleShot(True)
         self._wake.setTimerType(Qt.TimerType.PreciseTimer)  # asyncio's timers are exact
-        self._wake.timeout.connect(self._run_once)
+        self._wake.timeout.connect(self._on_wake)
         super().__init__(app, set_running_loop, already_running)
 
     # -- scheduling ----------------------------------------------------------
@@ -70,8 +73,8 @@ class EventLoop(qasync.QEventLoop):  # type: ignore[misc, valid-type]
         self._check_callback(callback)
         handle = asyncio.Handle(callback, args, self, context)
         self._ready_handles.append(handle)
-        if self._armed_for != 0.0:
-            self._arm(0.0)
+        if not self._in_pass and self._wake_at != 0.0:
+            self._set_wake(0.0)
         return handle
 
     def call_later(
@@ -94,8 +97,8 @@ class EventLoop(qasync.QEventLoop):  # type: ignore[misc, valid-type]
         handle = asyncio.TimerHandle(when, callback, args, self, context)
         heapq.heappush(self._timers, handle)
         handle._scheduled = True
-        if self._armed_for is None or when < self._armed_for:
-            self._arm(when)
+        if not self._in_pass and (self._wake_at is None or when < self._wake_at):
+            self._set_wake(when)
         return handle
 
     def _timer_handle_cancelled(self, handle: asyncio.TimerHandle) -> None:
@@ -123,38 +126,55 @@ class EventLoop(qasync.QEventLoop):  # type: ignore[misc, valid-type]
         if not callable(callback):
             raise TypeError(f"callback must be callable: {type(callback).__name__}")
 
-    def _arm(self, when: float) -> None:
+    def _set_wake(self, when: float) -> None:
         """Wake at `when` (0.0: as soon as Qt has handled the events already queued)."""
-        self._armed_for = when
+        if when == self._wake_at:
+            return
+        self._wake_at = when
         delay = 0 if when == 0.0 else math.ceil(max(0.0, when - self.time()) * 1000)
         self._wake.start(delay)
 
+    def _on_wake(self) -> None:
+        self._wake_at = None
+        self._run_once()
+
     def _run_once(self) -> None:
-        """One pass, as asyncio's ``_run_once``: due timers join the ready queue, which runs
-        the callbacks that were ready when the pass began (new ones wait for the next)."""
-        self._armed_for = 0.0  # callbacks scheduled meanwhile leave the timer alone: see below
+        """Run what is due, as asyncio's ``_run_once`` does: due timers join the ready queue,
+        and each batch runs the callbacks that were ready when it began. Batches follow one
+        another for up to `_PASS_BUDGET` (a poll's callbacks chain: a future resolved wakes a
+        task that schedules the next step), so that a chain costs one trip through Qt's
+        event loop instead of one per step; after that Qt gets its turn (input, painting)."""
+        if self._in_pass:
+            return
+        self._in_pass = True  # callbacks scheduled meanwhile leave the wake timer alone
         timers = self._timers
         ready = self._ready_handles
         try:
-            end = self.time() + self._clock_resolution
-            while timers and (timers[0]._cancelled or timers[0].when() <= end):
-                timer = heapq.heappop(timers)
-                timer._scheduled = False
-                if timer._cancelled:
-                    self._cancelled_timers = max(0, self._cancelled_timers - 1)
-                else:
-                    ready.append(timer)
-            for _ in range(len(ready)):
-                handle = ready.popleft()
-                if not handle._cancelled:
-                    handle._run()
+            deadline = self.time() + _PASS_BUDGET
+            while True:
+                end = self.time() + self._clock_resolution
+                while timers and (timers[0]._cancelled or timers[0].when() <= end):
+                    timer = heapq.heappop(timers)
+                    timer._scheduled = False
+                    if timer._cancelled:
+                        self._cancelled_timers = max(0, self._cancelled_timers - 1)
+                    else:
+                        ready.append(timer)
+                for _ in range(len(ready)):
+                    handle = ready.popleft()
+                    if not handle._cancelled:
+                        handle._run()
+                if not ready or self.time() >= deadline:
+                    break
         finally:
+            self._in_pass = False
             if ready:
-                self._arm(0.0)
+                self._set_wake(0.0)
             elif timers:
-                self._arm(timers[0].when())
-            else:
-                self._armed_for = None
+                self._set_wake(timers[0].when())
+            elif self._wake_at is not None:
+                self._wake.stop()
+                self._wake_at = None
 
     # -- sockets -------------------------------------------------------------
     #
@@ -196,13 +216,15 @@ class EventLoop(qasync.QEventLoop):  # type: ignore[misc, valid-type]
         handle = self._watched.get(key)
         if handle is not None:
             handle._run()  # at once, as asyncio's selector loop does
+            if self._ready_handles:  # and what the data woke up, in the same trip
+                self._run_once()
 
     # -- closing -------------------------------------------------------------
 
     def close(self) -> None:
         if not self.is_running() and not self.is_closed():
             self._wake.stop()
-            self._armed_for = None
+            self._wake_at = None
             self._ready_handles.clear()
             for timer in self._timers:
                 timer._scheduled = False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -54,8 +55,6 @@ from reelwatch.api.ids import InputTooLargeError
 from reelwatch.api.snapshot import TaskState
 from reelwatch.api.urls import normalize_base_url, origin_of
 from reelwatch.engine.poller import ServiceChanged, ServiceState, TaskKey
-from reelwatch.engine.secrets import KeyStore
-from reelwatch.engine.session import Session
 from reelwatch.engine.tracker import (
     Added,
     Changed,
@@ -71,6 +70,10 @@ from reelwatch.gui.notifier import Notifier
 from reelwatch.gui.preview import PreviewPane
 from reelwatch.gui.task_model import Column, RecordRole, TaskFilterModel, TaskTableModel
 from reelwatch.settings import GEOMETRY, HEADER, NOTIFY, SPLITTER, WINDOW_STATE, Settings
+
+if TYPE_CHECKING:
+    from reelwatch.engine.secrets import KeyStore
+    from reelwatch.engine.session import Session
 
 _FILTERS: list[tuple[str, set[TaskState | None] | None]] = [
     (QT_TRANSLATE_NOOP("MainWindow", "All tasks"), None),
@@ -277,6 +280,11 @@ class MainWindow(QMainWindow):
         self.table.setAccessibleName(self.tr("Tracked tasks"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # No sort column until the user picks one (rows in the order they were added). The
+        # indicator is cleared first: enabling sorting sorts by the current indicator, which
+        # is column 0 by default, i.e. a sort of every row (90 ms for 1,000 tasks) undone at
+        # once by the line after.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.table.setAlternatingRowColors(True)
