@@ -7,6 +7,8 @@
     python benchmarks/worker.py lag         --api URL [--tasks 1000 --interval 1 --seconds S]
     python benchmarks/worker.py lag-floor   [--seconds S]             (bare window)
     python benchmarks/worker.py download    --api URL --dir DIR --size BYTES
+    python benchmarks/worker.py paint       --api URL [--tasks N --polls REPAINTS] (diagnostic)
+    python benchmarks/worker.py idle-floor  --api URL [--max-rate R --seconds S]  (bare httpx)
 
 Run by `run.py`, which starts the fake API in another process. Every loop here is
 bounded by a count and a deadline; every request goes to the --api URL (127.0.0.1).
@@ -600,6 +602,34 @@ def lag_floor(args: argparse.Namespace) -> dict:
     return result
 
 
+async def idle_floor(args: argparse.Namespace) -> dict:
+    """The idle figure's floor: a bare httpx.AsyncClient making the idle run's requests at
+    its rate (`--max-rate`, one GET every 1/rate s, JSON parsed), CPU over `--seconds`."""
+    import httpx
+
+    urls = [f"{args.api}/v1/videos/{task_id}" for task_id in task_ids(args.tasks)]
+    headers = {"Accept": "application/json", "Authorization": f"Bearer {KEY}"}
+    period = 1.0 / args.max_rate
+    async with httpx.AsyncClient(headers={"User-Agent": "reelwatch/bench"}) as client:
+
+        async def run(seconds: float, first: int) -> int:
+            loop = asyncio.get_running_loop()
+            start = loop.time()
+            n = 0
+            while loop.time() - start < seconds:
+                (await client.get(urls[(first + n) % len(urls)], headers=headers)).json()
+                n += 1
+                await asyncio.sleep(max(0.0, start + n * period - loop.time()))
+            return n
+
+        warm = await run(args.warmup_s, 0)
+        cpu0 = time.process_time()
+        wall0 = time.perf_counter()
+        polls = await run(args.seconds, warm)
+        cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    return {"kind": "idle-floor", "polls": polls, "cpu_percent": 100 * cpu / wall}
+
+
 # -- download ---------------------------------------------------------------------------------
 
 
@@ -669,6 +699,7 @@ def main() -> None:
             "lag-floor",
             "download",
             "paint",
+            "idle-floor",
         ),
     )
     parser.add_argument("--api", default="")
@@ -709,6 +740,8 @@ def main() -> None:
         result = lag_floor(args)
     elif args.what == "paint":
         result = paint(args)
+    elif args.what == "idle-floor":
+        result = asyncio.run(idle_floor(args))
     else:
         result = asyncio.run(download(args))
     emit(result)
