@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import gc
 import json
 import os
 import sys
@@ -174,26 +175,9 @@ def poll_qasync(args: argparse.Namespace) -> dict:
 def apply_experiments(names: list[str]) -> None:
     """Simulate proposed src/ changes by patching them in THIS process only (see README).
 
-    counts: the window recounts finished tasks only when a task's terminal-ness changed,
-            not on every snapshot (Tracker.counts() walks every record: O(n) per poll).
     selkey: the window remembers the selected task's key instead of asking the view and
             the proxy on every Changed event.
     """
-    if "counts" in names:
-        from reelwatch.engine.tracker import Changed
-        from reelwatch.gui import main_window
-
-        original = main_window.MainWindow._on_tracker_event
-
-        def _on_tracker_event(self, event) -> None:  # type: ignore[no-untyped-def]
-            if isinstance(event, Changed) and "snapshot" in event.fields:
-                was = event.previous_state is not None and event.previous_state.terminal
-                if was == event.record.terminal:
-                    event = Changed(event.record, event.fields - {"snapshot"},
-                                    event.previous_state)  # fmt: skip
-            original(self, event)
-
-        main_window.MainWindow._on_tracker_event = _on_tracker_event  # type: ignore[method-assign]
     if "selkey" in names:
         from reelwatch.gui import main_window
 
@@ -259,11 +243,8 @@ def run_app_worker(body, args: argparse.Namespace) -> dict:  # type: ignore[no-u
             window_ref.append(window)
             controller.attach(window, session)
             window.show()
-            if "gc-freeze" in args.experiment:
-                import gc
-
-                gc.collect()
-                gc.freeze()
+            gc.collect()  # as run_app does once the window is shown
+            gc.freeze()
             result.update(await body(session, window))
             window.close()
         finally:
@@ -718,7 +699,7 @@ def main() -> None:
         "--experiment",
         action="append",
         default=[],
-        choices=("counts", "selkey", "gc-freeze", "plain-qasync"),
+        choices=("selkey", "plain-qasync"),
         help="simulate a proposed src change in this process (app workers only)",
     )
     parser.add_argument("--diagnose", action="store_true", help="lag: time callbacks and GC")

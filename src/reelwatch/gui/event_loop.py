@@ -36,7 +36,7 @@ from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 
 import qasync  # isort: skip  (after PySide6: qasync binds to the Qt it finds imported)
 
-_PASS_BUDGET = 0.004
+_PASS_BUDGET = 0.001
 """Seconds a pass may keep running newly ready callbacks before Qt gets its turn."""
 _PRUNE_AT = 100
 """Cancelled timers in the heap before it is rebuilt without them (asyncio does the same)."""
@@ -141,9 +141,9 @@ class EventLoop(qasync.QEventLoop):  # type: ignore[misc, valid-type]
 
     def _on_wake(self) -> None:
         self._wake_at = None
-        self._run_once()
+        self._run_once(_PASS_BUDGET)
 
-    def _run_once(self) -> None:
+    def _run_once(self, budget: float = 0.0) -> None:
         """Run what is due, as asyncio's ``_run_once`` does: due timers join the ready queue,
         and each batch runs the callbacks that were ready when it began. Batches follow one
         another for up to `_PASS_BUDGET` (a poll's callbacks chain: a future resolved wakes a
@@ -155,7 +155,7 @@ class EventLoop(qasync.QEventLoop):  # type: ignore[misc, valid-type]
         timers = self._timers
         ready = self._ready_handles
         try:
-            deadline = self.time() + _PASS_BUDGET
+            deadline = self.time() + budget
             while True:
                 end = self.time() + self._clock_resolution
                 while timers and (timers[0]._cancelled or timers[0].when() <= end):
