@@ -58,3 +58,20 @@ def test_a_broken_backend_is_a_clear_error(memory_keyring, monkeypatch) -> None:
     assert "locked" in (keys.lookup("https://x.example.com").problem or "")
     with pytest.raises(KeyringUnavailableError, match="locked"):
         keys.store("https://x.example.com", "sk")
+
+
+def test_a_key_from_the_environment_never_loads_keyring() -> None:
+    """The window reads the key before its first paint only in this case: it must be free."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from reelwatch.engine.secrets import ENV_VAR, KeyStore\n"
+        "assert KeyStore(environ={ENV_VAR: 'sk-env'}).lookup('https://x.example.com').key\n"
+        "print('keyring' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.strip() == "False"

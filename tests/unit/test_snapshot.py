@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reelwatch.api.errors import InvalidResponseError
-from reelwatch.api.snapshot import TaskState, normalize_status, parse_snapshot
+from reelwatch.api.snapshot import TaskSnapshot, TaskState, normalize_status, parse_snapshot
 
 SEED_PENDING = {
     "id": "sora-2:task_01k6x15vhrff09dkkqjrzwhm60",
@@ -359,3 +359,51 @@ def test_seed_examples_match_the_specification_file() -> None:
     assert "sora-2:task_01k6x15vhrff09dkkqjrzwhm60" in text
     assert "0.9302178175176704" in text
     assert "video_5c6a605a-30c0-4a6a-9dbd-d1d6cfdd9980" in text
+
+
+# -- what a kept snapshot costs ---------------------------------------------------------
+
+
+def test_a_snapshot_keeps_the_answer_as_compact_text_in_server_order() -> None:
+    body = {"status": "in_progress", "id": "video_ord3r", "progress": 40, "prompt": "雨の街"}
+    snapshot = parse_snapshot(body)
+    assert isinstance(snapshot.raw, str)
+    assert " " not in snapshot.raw  # no padding after separators
+    assert snapshot.raw_object() == body
+    assert list(snapshot.raw_object()) == list(body)  # the server's key order, not sorted
+
+
+def test_the_stored_text_is_kept_as_it_is() -> None:
+    text = '{"id": "video_kept01", "status": "queued"}'
+    snapshot = parse_snapshot(json.loads(text), raw=text)
+    assert snapshot.raw is text
+
+
+def test_a_snapshot_built_from_a_dict_still_holds_text() -> None:
+    snapshot = TaskSnapshot("video_byhand", TaskState.FAILED, "not_found", raw={"id": "x"})
+    assert snapshot.raw == '{"id":"x"}'
+    assert TaskSnapshot("video_plain1", TaskState.QUEUED, "queued").raw_object() == {}
+
+
+def test_snapshots_have_no_per_instance_dict() -> None:
+    snapshot = parse_snapshot({"id": "video_slots1", "status": "queued"})
+    assert not hasattr(snapshot, "__dict__")
+
+
+def test_recurring_words_are_one_string_object_across_answers() -> None:
+    # Two answers decoded separately, as two polls are: each brings its own strings.
+    first, second = (
+        parse_snapshot(
+            json.loads(
+                json.dumps(
+                    {"id": f"video_{n}", "status": "in_progress", "model": "sora-2",
+                     "size": "1280x720", "seconds": "8"}
+                )
+            )
+        )
+        for n in ("a1", "b2")
+    )  # fmt: skip
+    assert first.raw_status is second.raw_status
+    assert first.model is second.model
+    assert first.size is second.size
+    assert first.seconds is second.seconds

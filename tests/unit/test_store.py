@@ -113,3 +113,22 @@ def test_is_empty(tmp_path: Path) -> None:
     assert store.is_empty()
     store.insert(Tracker().add(["video_abcdef"], BASE).added)
     assert not store.is_empty()
+
+
+def test_loaded_records_are_small_and_share_what_they_can(tmp_path: Path) -> None:
+    store = TaskStore(tmp_path / "tasks.sqlite3")
+    tracker = Tracker()
+    tracker.subscribe(writer := StoreWriter(store))
+    tracker.add(["video_share01", "video_share02"], BASE)
+    for task_id in ("video_share01", "video_share02"):
+        body = {"id": task_id, "status": "in_progress", "progress": 10, "prompt": "a cat"}
+        tracker.set_snapshot((BASE, task_id), parse_snapshot(body))
+    writer.flush()
+    store.close()
+
+    first, second = TaskStore(tmp_path / "tasks.sqlite3").load()
+    assert not hasattr(first, "__dict__")  # slots: no dict per record
+    assert first.base_url is second.base_url  # one URL string, not one per row
+    assert first.task_id is first.snapshot.id  # one id string, not two equal ones
+    assert isinstance(first.snapshot.raw, str)  # the stored JSON text, not a decoded dict
+    assert first.snapshot.raw_object()["prompt"] == "a cat"

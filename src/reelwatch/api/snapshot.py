@@ -88,9 +88,16 @@ class TaskSnapshot:
         return json.loads(self.raw)
 
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"), default=str)
+
+
 def compact_json(body: Any) -> str:
-    """JSON text without the spaces `json.dumps` puts after separators by default."""
-    return json.dumps(body, separators=(",", ":"), default=str)
+    """JSON text without the spaces `json.dumps` puts after separators by default.
+
+    One encoder for every call: `json.dumps` with options builds a new one each time, which
+    costs more than encoding a task's answer (this runs on every poll).
+    """
+    return _COMPACT.encode(body)
 
 
 @overload

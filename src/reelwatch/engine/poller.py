@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from reelwatch.api.client import VideoApiClient
 from reelwatch.api.errors import (
     ApiError,
     AuthError,
@@ -33,6 +33,9 @@ from reelwatch.api.errors import (
 )
 from reelwatch.api.snapshot import TaskSnapshot, TaskState
 from reelwatch.i18n import translate
+
+if TYPE_CHECKING:  # the HTTP stack loads with the first client, after the window is painted
+    from reelwatch.api.client import VideoApiClient
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +94,10 @@ class PollSettings:
     """How long a 429/503 without Retry-After pauses the service, doubling each time."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
+    """One tracked task's place in the schedule (one per task: kept small)."""
+
     base_url: str
     task_id: str
     due: float

@@ -6,8 +6,9 @@ and closes them all on `aclose()`.
 
 A session is built in two steps so that the window can show the stored tasks before any
 network code runs: `load()` reads the store into the tracker (cheap: SQLite and JSON), and
-`start()` starts polling. The HTTP stack (httpx, TLS certificates) and the keyring are
-imported and opened only when the first client is needed, i.e. after `start()`.
+`start()` starts polling. This module imports neither the HTTP stack (httpx, TLS
+certificates) nor the keyring: the first client does, when the first poll (or the app, right
+after its first paint) asks for it.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ class Session:
                 if not record.terminal:
                     self.poller.track(record.base_url, record.task_id)
                 elif self.started and self.downloader.wants(record):
-                    self.downloader.start(record)  # before start(), start() does it
+                    self.downloader.start(record)  # (records loaded earlier: start() does it)
         elif isinstance(event, Removed):
             for record in event.records:
                 self.poller.untrack(record.base_url, record.task_id)
