@@ -112,6 +112,9 @@ class MainWindow(QMainWindow):
         self.demo = demo
         self._closing = False
         self._undo: list[TaskRecord] = []
+        self._shown_key: TaskKey | None = None
+        """The task the preview and the actions describe (the current one), kept so that the
+        many changes to other tasks are told apart without asking the view every time."""
         self._service_banners: dict[str, Banner] = {}
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -515,7 +518,7 @@ class MainWindow(QMainWindow):
             was_finished = event.previous_state is not None and event.previous_state.terminal
             if "snapshot" in event.fields and was_finished != event.record.terminal:
                 self._update_counts()  # counts change only when a task finishes (or restarts)
-            if event.record.key == self._selected_key():
+            if event.record.key == self._shown_key:
                 self._update_preview()
                 self._update_actions()
 
@@ -626,6 +629,7 @@ class MainWindow(QMainWindow):
 
     def _update_preview(self) -> None:
         record = self.current_record()
+        self._shown_key = record.key if record is not None else None
         if record is None:
             if self.session.tracker.records():
                 self.preview.show_message(

@@ -77,6 +77,8 @@ _FIELD_COLUMNS: dict[str, tuple[Column, ...]] = {
     "download_progress": (Column.RESULT,),
     "stalled": (Column.STATE, Column.RESULT),
 }
+_SNAPSHOT_COLUMNS = tuple(c for c in Column if c not in (Column.ID, Column.UPDATED))
+"""Columns whose text depends on the snapshot (the id and the last check do not)."""
 _CLOCK_COLUMNS = (Column.ELAPSED, Column.UPDATED, Column.RESULT)
 """Columns whose text moves with time alone (elapsed, "checked … ago", link expiry)."""
 
@@ -330,7 +332,11 @@ class TaskTableModel(QAbstractTableModel):
             return list(_COLUMNS)
         before = dataclasses.replace(record, snapshot=previous)
         now = time.time()
-        return [c for c in _COLUMNS if cls._display(before, c, now) != cls._display(record, c, now)]
+        return [
+            c
+            for c in _SNAPSHOT_COLUMNS
+            if cls._display(before, c, now) != cls._display(record, c, now)
+        ]
 
     def _repaint(self, row: int, columns: Iterable[Column]) -> None:
         """One `dataChanged` per run of adjacent columns: the view repaints just those cells."""
