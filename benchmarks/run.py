@@ -57,7 +57,8 @@ RESULTS = HERE / "results.json"
 DEFAULT_RATE = PollSettings().max_rate
 """Requests per second the app allows itself by default: the idle run's real pace."""
 SHUTDOWN_HANGS: list[str] = []
-"""Apps that ignored SIGTERM (see README: asyncio.wait_for swallowing a cancellation)."""
+"""Apps that ignored SIGTERM (a regression check, see README: a cancelled wait_for once hung
+the poller's shutdown)."""
 KEY = "sk-bench-0123456789"
 NAN = float("nan")
 
