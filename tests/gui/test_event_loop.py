@@ -162,3 +162,25 @@ def test_a_later_timer_set_by_a_callback_does_not_delay_an_earlier_one(qloop, qt
     qloop.call_soon(lambda: qloop.call_at(start + 5, fired.append, "late"))
     qtbot.waitUntil(lambda: fired == ["early"], timeout=1000)
     assert qloop.time() - start < 1
+
+
+def test_timers_cancelled_by_a_callback_never_make_the_due_ones_run_twice(qapp) -> None:
+    loop = EventLoop(qapp)  # a fresh heap: other tests' timers would keep it from a rebuild
+    fired: list[int] = []
+
+    def busy_callback() -> None:
+        for n in range(5):  # due at once: the same pass's next batch takes them
+            loop.call_later(0, fired.append, n)
+        for timer in [loop.call_later(60, fired.append, -1) for _ in range(110)]:
+            timer.cancel()  # enough to make the loop rebuild its heap in the middle of a pass
+        loop.call_soon(lambda: None)  # so that the pass goes on to another batch
+
+    async def scenario() -> None:
+        loop.call_soon(busy_callback)
+        await asyncio.sleep(0.1)
+
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        loop.close()
+    assert sorted(fired) == [0, 1, 2, 3, 4]

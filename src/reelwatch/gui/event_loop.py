@@ -25,6 +25,7 @@ closing) is qasync's.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import math
 from collections import deque
@@ -111,15 +112,14 @@ class EventLoop(qasync.QEventLoop):  # type: ignore[misc, valid-type]
         if not handle._scheduled:
             return
         self._cancelled_timers += 1
-        if self._cancelled_timers > _PRUNE_AT and 2 * self._cancelled_timers > len(self._timers):
-            alive = []
-            for timer in self._timers:
+        timers = self._timers
+        if self._cancelled_timers > _PRUNE_AT and 2 * self._cancelled_timers > len(timers):
+            for timer in timers:
                 if timer._cancelled:
                     timer._scheduled = False
-                else:
-                    alive.append(timer)
-            heapq.heapify(alive)
-            self._timers = alive
+            # In place: a pass under way holds this very list.
+            timers[:] = [timer for timer in timers if not timer._cancelled]
+            heapq.heapify(timers)
             self._cancelled_timers = 0
 
     def _check_callback(self, callback: Callable[..., object]) -> None:
@@ -228,7 +228,8 @@ class EventLoop(qasync.QEventLoop):  # type: ignore[misc, valid-type]
 
     def close(self) -> None:
         if not self.is_running() and not self.is_closed():
-            self._wake.stop()
+            with contextlib.suppress(RuntimeError):  # a loop never closed, collected after Qt
+                self._wake.stop()
             self._wake_at = None
             self._ready_handles.clear()
             for timer in self._timers:
